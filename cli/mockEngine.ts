@@ -1,0 +1,147 @@
+// Runs the real program (index.ts) under Pulumi's mock engine and records every declared resource,
+// so the offline render shows exactly what `pulumi up` would declare.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../model/conventions";
+
+export interface DeclaredResource {
+  type: string;
+  name: string;
+  /** `type::name` of the parent resource, absent at the top level. */
+  parent?: string;
+  /** The inputs as the engine received them; a secret is `{ secret: true, value }`. */
+  inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  resources: DeclaredResource[];
+  outputs: Record<string, unknown>;
+}
+
+// The marker the Pulumi runtime puts on a serialised secret.
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+}
+interface MonitorWithRegister {
+  registerResource(request: RegisterRequest, callback: (...args: unknown[]) => void): void;
+}
+
+export interface SecretValue {
+  secret: true;
+  value: unknown;
+}
+
+export function isSecretValue(value: unknown): value is SecretValue {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    (value as { secret?: unknown }).secret === true &&
+    "value" in value
+  );
+}
+
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === SECRET_SIG) return { secret: true, value: unwrapSecrets(record.value) };
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+/** Replaces every secret with `mask`, for anything that leaves the process. */
+export function maskSecrets(value: unknown, mask = "[secret]"): unknown {
+  // A secret object keeps its keys (the Secret's file names are not secret); every leaf is masked.
+  if (isSecretValue(value)) return maskLeaves(value.value, mask);
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item, mask));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, mask)]));
+  }
+  return value;
+}
+
+/** `urn:pulumi:<stack>::<project>::<parent types $-joined>::<name>` → `<type>::<name>`. */
+function maskLeaves(value: unknown, mask: string): unknown {
+  if (isSecretValue(value)) return maskLeaves(value.value, mask);
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    return Object.fromEntries(
+      Object.keys(value).map((key) => [key, maskLeaves((value as Record<string, unknown>)[key], mask)]),
+    );
+  }
+  return mask;
+}
+
+function urnTail(urn: string): string {
+  const [, , typePath = "", ...name] = urn.split("::");
+  return `${typePath.split("$").pop()}::${name.join("::")}`;
+}
+
+/**
+ * Sets the stack config, installs recording mocks, imports the program and waits until every
+ * resource is registered. One run per process: the Pulumi runtime keeps global state.
+ */
+export async function runProgram(
+  stack: string,
+  config: Record<string, unknown>,
+  secretKeys: Iterable<string>,
+): Promise<ProgramRun> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    flat[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  pulumi.runtime.setAllConfig(
+    flat,
+    [...secretKeys].map((key) => `${PROJECT}:${key}`),
+  );
+
+  const resources: DeclaredResource[] = [];
+  const parents = new Map<string, string>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+        });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  // The mocks are not told a resource's parent, but the monitor's request carries its URN.
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    if (request.getParent()) parents.set(`${request.getType()}::${request.getName()}`, request.getParent());
+    register(request, callback);
+  };
+
+  const program = (await import(path.resolve(__dirname, "..", "index"))) as Record<string, unknown>;
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(program)) {
+    if (!pulumi.Output.isInstance(value)) {
+      outputs[key] = value;
+      continue;
+    }
+    const output = value as pulumi.Output<unknown>;
+    const plain = await new Promise((resolve) => output.apply(resolve));
+    outputs[key] = (await pulumi.isSecret(output)) ? { secret: true, value: plain } : plain;
+  }
+  await pulumi.runtime.disconnect();
+
+  for (const resource of resources) {
+    const parentUrn = parents.get(`${resource.type}::${resource.name}`);
+    if (parentUrn) resource.parent = urnTail(parentUrn);
+  }
+  return { resources, outputs };
+}

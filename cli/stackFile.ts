@@ -1,0 +1,66 @@
+// Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI would hand it to the program, without the CLI.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import yaml from "js-yaml";
+import { PROJECT } from "../model/conventions";
+import { ValidationError } from "../model/errors";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface StackFile {
+  file: string;
+  /** Raw values by key, without the project namespace; secure leaves replaced by placeholders. */
+  values: Record<string, unknown>;
+  /** Keys whose value is, or contains, a Pulumi secret. */
+  secretKeys: Set<string>;
+}
+
+function isSecure(value: unknown): boolean {
+  return value !== null && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** Replaces every `{secure: …}` leaf with a placeholder; the offline render never decrypts anything. */
+function maskSecure(value: unknown, found: { secret: boolean }): unknown {
+  if (isSecure(value)) {
+    found.secret = true;
+    return SECRET_PLACEHOLDER;
+  }
+  if (Array.isArray(value)) return value.map((item) => maskSecure(item, found));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecure(v, found)]));
+  }
+  return value;
+}
+
+export function readStackFile(file: string): StackFile {
+  const name = path.basename(file);
+  if (!fs.existsSync(file)) {
+    const stacks = fs
+      .readdirSync(path.dirname(file))
+      .filter((entry) => /^Pulumi\.[^.]+\.yaml$/.test(entry))
+      .map((entry) => entry.slice("Pulumi.".length, -".yaml".length));
+    throw new ValidationError([
+      { file: name, path: "", message: `does not exist (stacks here: ${stacks.join(", ") || "none"})` },
+    ]);
+  }
+  let doc: unknown;
+  try {
+    doc = yaml.load(fs.readFileSync(file, "utf8"), { filename: name });
+  } catch (error) {
+    const mark = error instanceof yaml.YAMLException ? error.mark : undefined;
+    const where = mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : "";
+    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
+    throw new ValidationError([{ file: name, path: "", message: `is not valid YAML${where}: ${reason}` }]);
+  }
+  const config = (doc as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [fullKey, value] of Object.entries(config)) {
+    const [namespace, key] = fullKey.includes(":") ? fullKey.split(":", 2) : [PROJECT, fullKey];
+    if (namespace !== PROJECT) continue;
+    const found = { secret: false };
+    values[key] = maskSecure(value, found);
+    if (found.secret) secretKeys.add(key);
+  }
+  return { file: name, values, secretKeys };
+}

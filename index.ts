@@ -1,0 +1,80 @@
+// The program: read the stack config, build the checked model and its plan, declare it, export outputs.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { AlertRouting } from "./components/alertRouting";
+import { PROJECT, SECRET_CONFIG_KEYS } from "./model/conventions";
+import { ValidationError } from "./model/errors";
+import { buildModel } from "./model/index";
+import { buildPlan } from "./model/plan";
+import { checkSecrets, type SecretPresence } from "./model/secrets";
+import { renderSummary } from "./render/summary";
+
+const stack = pulumi.getStack();
+const stackFile = `Pulumi.${stack}.yaml`;
+const config = new pulumi.Config(PROJECT);
+
+function readCatalogue(file: string): string | undefined {
+  const full = path.resolve(__dirname, file);
+  return fs.existsSync(full) ? fs.readFileSync(full, "utf8") : undefined;
+}
+
+// `isConfigSecret` is public at runtime but absent from the typings; without it, trust the value.
+const isConfigSecret =
+  (pulumi.runtime as { isConfigSecret?: (key: string) => boolean }).isConfigSecret ?? (() => true);
+
+function secretPresence(key: string): SecretPresence | undefined {
+  const fullKey = `${PROJECT}:${key}`;
+  const raw = pulumi.runtime.getConfig(fullKey);
+  if (raw === undefined) return undefined;
+  let fields: string[] | undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (parsed !== null && typeof parsed === "object") fields = Object.keys(parsed);
+  } catch {
+    // A plain string value, such as the SMTP password.
+  }
+  return { secret: isConfigSecret(fullKey), fields };
+}
+
+function load() {
+  try {
+    const raw: Record<string, unknown> = {};
+    // Every key of our namespace but the secrets goes to validation, so a misspelt key is reported.
+    const secretKeys = new Set<string>(Object.values(SECRET_CONFIG_KEYS));
+    for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+      const key = fullKey.slice(fullKey.lastIndexOf(":") + 1);
+      if (fullKey.startsWith(`${PROJECT}:`) && !secretKeys.has(key)) raw[key] = config.getObject(key);
+    }
+    const model = buildModel({ stack, stackFile, config: raw, readFile: readCatalogue });
+    const plan = buildPlan(model);
+    checkSecrets(stackFile, plan.secretFiles, secretPresence);
+    return { model, plan };
+  } catch (error) {
+    // A clean message naming file and field, without a stack trace, and before any resource exists.
+    if (error instanceof ValidationError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+const { model, plan } = load();
+const emptyObject = pulumi.secret({} as Record<string, string>);
+
+const routing = new AlertRouting("alert-routing", {
+  plan,
+  namespace: model.config.kubernetes.namespace,
+  secrets: {
+    pagerdutyRoutingKeys:
+      config.getSecretObject<Record<string, string>>(SECRET_CONFIG_KEYS.pagerdutyRoutingKeys) ?? emptyObject,
+    slackWebhookUrls:
+      config.getSecretObject<Record<string, string>>(SECRET_CONFIG_KEYS.slackWebhookUrls) ?? emptyObject,
+    smtpPassword: config.getSecret(SECRET_CONFIG_KEYS.smtpPassword) ?? pulumi.secret(""),
+    heartbeatToken: config.getSecret(SECRET_CONFIG_KEYS.heartbeatToken) ?? pulumi.secret(""),
+  },
+});
+
+export const verticals = model.verticals.map((vertical) => vertical.id);
+export const receivers = plan.receivers.map((receiver) => receiver.name);
+export const alertmanagerConfigMap = routing.alertmanagerConfigMapName;
+export const alertmanagerSecret = routing.alertmanagerSecretName;
+export const summary = renderSummary(model, plan);

@@ -1,0 +1,182 @@
+// The stack config schema: what `Pulumi.<stack>.yaml` holds under `agent-alert-routing:`.
+import { z } from "zod";
+import { KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "./conventions";
+import { parseDuration } from "./duration";
+
+const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
+
+export function isTimeZone(zone: string): boolean {
+  if (zone !== "UTC" && !zone.includes("/")) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const id = z.string().regex(KEBAB_NAME, "must be lower-case kebab-case, like ai-eng");
+const email = z.string().regex(EMAIL, "is not an e-mail address");
+const timeZone = z.string().refine(isTimeZone, "is not an IANA time zone (use e.g. America/New_York or UTC)");
+const duration = z.string().refine((text) => parseDuration(text) !== undefined, {
+  message: "is not a Prometheus duration (use e.g. 30s, 5m, 1h30m)",
+});
+const clock = z.string().regex(CLOCK, "is not a time of day in 24-hour HH:MM form");
+const weekday = z.enum(WEEKDAYS);
+
+const member = z
+  .object({
+    name: z.string().min(1),
+    email,
+    timeZone,
+    /** The PagerDuty user already exists and is looked up by e-mail rather than created. */
+    existing: z.boolean().default(false),
+  })
+  .strict();
+
+const team = z
+  .object({
+    id,
+    name: z.string().min(1),
+    /** The team's mailbox, which e-mail receivers notify. */
+    email,
+    slackChannel: z.string().regex(SLACK_CHANNEL, "is not a Slack channel name (use e.g. #oncall-platform)"),
+    members: z.array(member).min(1, "needs at least one member"),
+    rotation: z
+      .object({
+        turnLengthDays: z.number().int().min(1).max(28).default(7),
+        handoffDay: weekday.default("monday"),
+        handoffTime: clock.default("09:00"),
+      })
+      .strict()
+      .default({}),
+    escalation: z
+      .object({
+        /** Minutes before an unacknowledged incident reaches the next level. */
+        delayMinutes: z.number().int().min(1).max(240).default(15),
+        /** How many times the whole policy repeats before it stops. */
+        loops: z.number().int().min(0).max(9).default(2),
+        /** E-mail addresses of the responders at level 2. */
+        secondary: z.array(email).default([]),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+const routing = z
+  .object({
+    infraTeam: id,
+    modelTeam: id,
+    /** Owner of a tool that `toolOwners` does not name. */
+    toolFallbackTeam: id,
+    /** Where SEV1 escalation ends, in verticals that ask for it. */
+    executiveTeam: id,
+    heartbeatTeam: id,
+    /** Receives whatever no route matches, so nothing is dropped silently. */
+    catchAllTeam: id,
+  })
+  .strict();
+
+const tier = z.discriminatedUnion("coverage", [
+  z.object({ coverage: z.literal("24x7") }).strict(),
+  z
+    .object({
+      coverage: z.literal("business-hours"),
+      timeZone,
+      days: z.array(weekday).min(1, "needs at least one day"),
+      start: clock,
+      end: clock,
+    })
+    .strict(),
+  z.object({ coverage: z.literal("email-only") }).strict(),
+]);
+
+const vertical = z
+  .object({
+    id,
+    defaultTier: id,
+    namespace: id,
+    /** SEV1 (`priority: P1`) alerts escalate to the executive team. */
+    sev1EscalatesToExec: z.boolean().default(false),
+    /** The alert catalogue, relative to the project root. */
+    catalogue: z.string().min(1),
+  })
+  .strict();
+
+const timing = z
+  .object({
+    groupWait: duration,
+    groupInterval: duration,
+    repeatInterval: duration,
+  })
+  .strict();
+
+const alertmanager = z
+  .object({
+    resolveTimeout: duration.default("3m"),
+    groupBy: z
+      .array(z.string().regex(PROMETHEUS_NAME, "is not a label name"))
+      .default(["alertname", "vertical"]),
+    timings: z
+      .object({ critical: timing, warning: timing })
+      .strict()
+      .default({
+        critical: { groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" },
+        warning: { groupWait: "1m", groupInterval: "10m", repeatInterval: "12h" },
+      }),
+    /** Cost spikes under the paging ratio are batched hourly. */
+    costSpike: timing.default({ groupWait: "1h", groupInterval: "1h", repeatInterval: "24h" }),
+    heartbeat: z
+      .object({
+        /** The dead man's switch endpoint; its token is the secret `heartbeatToken`, sent as a bearer token. */
+        url: z.string().url(),
+        repeatInterval: duration.default("1m"),
+      })
+      .strict(),
+    /** Overrides PagerDuty's Events API URL (tests point it at a stand-in). */
+    pagerdutyUrl: z.string().url().optional(),
+  })
+  .strict();
+
+const emailSettings = z
+  .object({
+    from: email,
+    smarthost: z.string().regex(/^[^\s:]+:\d+$/, "must be host:port"),
+    authUsername: z.string().min(1),
+    requireTls: z.boolean().default(true),
+  })
+  .strict();
+
+const kubernetes = z
+  .object({
+    namespace: id.default("monitoring"),
+    /** Where the Alertmanager pod mounts the Secret; the config refers to key files under it. */
+    secretMountPath: z
+      .string()
+      .regex(/^\/[^\s]*[^/\s]$/, "must be an absolute path without a trailing slash")
+      .default("/etc/alertmanager/secrets"),
+  })
+  .strict()
+  .default({});
+
+export const stackConfigSchema = z
+  .object({
+    teams: z.array(team).min(1),
+    routing,
+    toolOwners: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "is not a tool name"), id).default({}),
+    tiers: z.record(id, tier),
+    verticals: z.array(vertical).min(1),
+    alertmanager,
+    email: emailSettings,
+    kubernetes,
+  })
+  .strict();
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type TeamConfig = StackConfig["teams"][number];
+export type TierConfig = StackConfig["tiers"][string];
+export type VerticalConfig = StackConfig["verticals"][number];
+export type Timing = z.infer<typeof timing>;

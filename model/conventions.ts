@@ -1,0 +1,135 @@
+// The one place that spells label keys, label values, receiver names, file names and group names.
+// Every other module imports them from here, so a rename happens once.
+
+export const PROJECT = "agent-alert-routing";
+
+export const LABEL = {
+  alertType: "alert_type",
+  severity: "severity",
+  team: "team",
+  vertical: "vertical",
+  toolName: "tool_name",
+  tier: "tier",
+  priority: "priority",
+  category: "category",
+  autoRemediation: "auto_remediation",
+  alertName: "alertname",
+} as const;
+
+export const ALERT_TYPES = ["infra", "model", "tool"] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+/** `critical` pages, `warning` notifies without paging, `info` is recorded and not routed. */
+export const SEVERITIES = ["critical", "warning", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rules written before the monitoring-mixins convention say `page`; it means `critical`. */
+export const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = { page: "critical" };
+
+export const SEV1_PRIORITY = "P1";
+export const COST_SPIKE_CATEGORY = "cost-spike";
+export const WATCHDOG_ALERT = "Watchdog";
+
+/** A model alert must hold at least this long, so a blip shorter than it pages nobody. */
+export const MODEL_MIN_FOR_SECONDS = 180;
+/** A paging cost-spike alert compares against at least this multiple of its baseline. */
+export const COST_SPIKE_PAGE_RATIO = 5;
+
+export const COVERAGES = ["24x7", "business-hours", "email-only"] as const;
+export type Coverage = (typeof COVERAGES)[number];
+
+export const WEEKDAYS = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * Receiver qualifiers. A receiver is `<team>` (PagerDuty + Slack) or `<team>-<qualifier>`.
+ * - sev1: the team's SEV1 PagerDuty service, whose escalation ends at the executive team.
+ * - slack: Slack only, for warnings and batched cost spikes.
+ * - offhours: Slack and e-mail, for a business-hours tier outside its hours.
+ * - email: e-mail only, for the e-mail-only tier.
+ * - heartbeat: the Watchdog's dead man's switch.
+ * - unrouted: the catch-all, Slack and e-mail, so nothing is dropped silently.
+ * - blackhole: `info` alerts, recorded in Alertmanager and sent nowhere.
+ */
+export const RECEIVER_QUALIFIERS = [
+  "sev1",
+  "slack",
+  "offhours",
+  "email",
+  "heartbeat",
+  "unrouted",
+  "blackhole",
+] as const;
+export type ReceiverQualifier = (typeof RECEIVER_QUALIFIERS)[number];
+
+export function receiverName(team: string, qualifier?: ReceiverQualifier): string {
+  return qualifier ? `${team}-${qualifier}` : team;
+}
+
+/** Rendered rule groups are named `<vertical>-<catalogue group>`. */
+export function ruleGroupName(vertical: string, group: string): string {
+  return `${vertical}-${group}`;
+}
+
+/** Alert names carry their vertical as a CamelCase prefix: `real-estate` → `RealEstate`. */
+export function alertNamePrefix(vertical: string): string {
+  return vertical
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/** Time interval name of a business-hours tier. */
+export function tierIntervalName(tier: string): string {
+  return `${tier}-hours`;
+}
+
+// Files of the Kubernetes Secret that Alertmanager mounts. The config refers to them by path.
+export function pagerdutyKeyFile(receiver: string): string {
+  return `pagerduty-${receiver}.key`;
+}
+export function slackWebhookFile(team: string): string {
+  return `slack-${team}.url`;
+}
+export const SMTP_PASSWORD_FILE = "smtp-password";
+export const HEARTBEAT_TOKEN_FILE = "heartbeat-token";
+
+/** Labels every Kubernetes object of this program carries. */
+export function objectLabels(component: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": PROJECT,
+    "app.kubernetes.io/part-of": PROJECT,
+    "app.kubernetes.io/component": component,
+  };
+}
+
+/** Keys of the stack config, under the project's namespace (`agent-alert-routing:<key>`). */
+export const CONFIG_KEYS = {
+  teams: "teams",
+  routing: "routing",
+  toolOwners: "toolOwners",
+  tiers: "tiers",
+  verticals: "verticals",
+  alertmanager: "alertmanager",
+  email: "email",
+  kubernetes: "kubernetes",
+} as const;
+
+/** Secret config keys: each is a Pulumi secret (`pulumi config set --secret`). */
+export const SECRET_CONFIG_KEYS = {
+  pagerdutyRoutingKeys: "pagerdutyRoutingKeys",
+  slackWebhookUrls: "slackWebhookUrls",
+  smtpPassword: "smtpPassword",
+  heartbeatToken: "heartbeatToken",
+} as const;
+
+export const PROMETHEUS_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

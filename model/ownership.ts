@@ -1,0 +1,28 @@
+// Who owns an alert: the one decision every route, rule label and policy derives from.
+
+import type { StackConfig } from "./config";
+import type { AlertType } from "./conventions";
+
+type Owners = Pick<StackConfig, "routing" | "toolOwners">;
+
+/** Infra goes to the platform team, model to AI engineering, a tool to its owner (else the fallback). */
+export function ownerOf(config: Owners, alertType: AlertType, toolName: string | undefined): string {
+  switch (alertType) {
+    case "infra":
+      return config.routing.infraTeam;
+    case "model":
+      return config.routing.modelTeam;
+    case "tool":
+      return (
+        (toolName !== undefined ? config.toolOwners[toolName] : undefined) ?? config.routing.toolFallbackTeam
+      );
+  }
+}
+
+/**
+ * Tool owners sorted by tool name. Tool routes match one `tool_name` each, so their order never changes
+ * where an alert goes; sorting only keeps the rendered config's diff readable.
+ */
+export function toolOwnerEntries(config: Owners): [tool: string, team: string][] {
+  return Object.entries(config.toolOwners).sort(([a], [b]) => a.localeCompare(b));
+}

@@ -1,0 +1,414 @@
+// The routing plan: everything that decides where an alert goes, as plain data. Renderers serialise
+// it and components declare it; neither adds a decision of its own.
+import type { TeamConfig, Timing } from "./config";
+import {
+  COST_SPIKE_CATEGORY,
+  HEARTBEAT_TOKEN_FILE,
+  LABEL,
+  pagerdutyKeyFile,
+  type ReceiverQualifier,
+  receiverName,
+  ruleGroupName,
+  SECRET_CONFIG_KEYS,
+  SEV1_PRIORITY,
+  SEVERITY_ALIASES,
+  SMTP_PASSWORD_FILE,
+  slackWebhookFile,
+  tierIntervalName,
+  WATCHDOG_ALERT,
+  WEEKDAYS,
+  type Weekday,
+} from "./conventions";
+import type { Alert, AlertingModel, Rule, Vertical } from "./index";
+import { toolOwnerEntries } from "./ownership";
+
+export type MatchOp = "=" | "!=" | "=~" | "!~";
+export interface Matcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+}
+
+export interface RoutePlan {
+  matchers: Matcher[];
+  receiver?: string;
+  groupBy?: string[];
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+  continue?: boolean;
+  activeTimeIntervals?: string[];
+  muteTimeIntervals?: string[];
+  routes?: RoutePlan[];
+}
+
+export interface ReceiverPlan {
+  name: string;
+  team: string;
+  qualifier?: ReceiverQualifier;
+  /** The PagerDuty service this receiver pages, named like the receiver. */
+  pagerduty?: { service: string; keyFile: string };
+  slack?: { channel: string; webhookFile: string };
+  email?: { to: string };
+  heartbeat?: { url: string; tokenFile: string };
+}
+
+export interface TimeIntervalPlan {
+  name: string;
+  tier: string;
+  timeZone: string;
+  weekdays: Weekday[];
+  start: string;
+  end: string;
+}
+
+export interface InhibitRulePlan {
+  sourceMatchers: Matcher[];
+  targetMatchers: Matcher[];
+  equal: string[];
+}
+
+export interface RenderedRule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  keep_firing_for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface RuleFilePlan {
+  vertical: string;
+  groups: { name: string; interval?: string; rules: RenderedRule[] }[];
+}
+
+/** A file in the Alertmanager Secret, and the secret config value it holds. */
+export interface SecretFilePlan {
+  file: string;
+  configKey: (typeof SECRET_CONFIG_KEYS)[keyof typeof SECRET_CONFIG_KEYS];
+  /** The entry inside an object-valued secret (a team or receiver), absent for a single value. */
+  field?: string;
+}
+
+export interface AlertmanagerGlobalPlan {
+  resolveTimeout: string;
+  smtp: { from: string; smarthost: string; authUsername: string; passwordFile: string; requireTls: boolean };
+  pagerdutyUrl?: string;
+}
+
+export interface AlertingPlan {
+  stack: string;
+  global: AlertmanagerGlobalPlan;
+  route: RoutePlan;
+  /** The subtree of each vertical, in the same order as in `route.routes`. */
+  verticalRoutes: { vertical: string; route: RoutePlan }[];
+  receivers: ReceiverPlan[];
+  timeIntervals: TimeIntervalPlan[];
+  inhibitRules: InhibitRulePlan[];
+  ruleFiles: RuleFilePlan[];
+  secretFiles: SecretFilePlan[];
+  /** Absolute directory where Alertmanager finds the Secret's files. */
+  secretMountPath: string;
+}
+
+const eq = (name: string, value: string): Matcher => ({ name, op: "=", value });
+
+/** Matches `critical` and its aliases, so rules written with `severity: page` still page. */
+function criticalMatcher(): Matcher {
+  const aliases = Object.entries(SEVERITY_ALIASES)
+    .filter(([, severity]) => severity === "critical")
+    .map(([alias]) => alias);
+  return aliases.length === 0
+    ? eq(LABEL.severity, "critical")
+    : { name: LABEL.severity, op: "=~", value: ["critical", ...aliases].join("|") };
+}
+
+function timed(route: RoutePlan, timing: Timing): RoutePlan {
+  return {
+    ...route,
+    groupWait: timing.groupWait,
+    groupInterval: timing.groupInterval,
+    repeatInterval: timing.repeatInterval,
+  };
+}
+
+/** The routes of one owner under one tier: who is paged, who is told, and when. */
+function tierLeaf(
+  model: AlertingModel,
+  vertical: Vertical,
+  owner: string,
+  tier: string,
+): RoutePlan[] | string {
+  const coverage = model.tiers.get(tier);
+  const { timings } = model.config.alertmanager;
+  if (!coverage || coverage.coverage === "email-only") return receiverName(owner, "email");
+  const paging: RoutePlan[] = [];
+  if (vertical.sev1EscalatesToExec) {
+    paging.push({
+      matchers: [criticalMatcher(), eq(LABEL.priority, SEV1_PRIORITY)],
+      receiver: receiverName(owner, "sev1"),
+    });
+  }
+  paging.push({ matchers: [criticalMatcher()], receiver: receiverName(owner) });
+  const warning = timed(
+    { matchers: [eq(LABEL.severity, "warning")], receiver: receiverName(owner, "slack") },
+    timings.warning,
+  );
+  if (coverage.coverage === "24x7")
+    return [...paging.map((route) => timed(route, timings.critical)), warning];
+  // Time intervals mute a route without making it stop matching, so a business-hours page is a pair:
+  // the pager route, active in hours, continues to its twin, which is muted in hours and tells
+  // Slack and e-mail outside them.
+  const interval = tierIntervalName(tier);
+  return [
+    ...paging.flatMap((route) => [
+      timed({ ...route, continue: true, activeTimeIntervals: [interval] }, timings.critical),
+      timed(
+        {
+          matchers: route.matchers,
+          receiver: receiverName(owner, "offhours"),
+          muteTimeIntervals: [interval],
+        },
+        timings.critical,
+      ),
+    ]),
+    warning,
+  ];
+}
+
+/** An owner's routes: batched cost spikes first, then one branch per tier and one for the default. */
+function ownerRoutes(model: AlertingModel, vertical: Vertical, owner: string): RoutePlan[] {
+  const costSpike = timed(
+    {
+      matchers: [eq(LABEL.category, COST_SPIKE_CATEGORY), eq(LABEL.severity, "warning")],
+      receiver: receiverName(owner, "slack"),
+    },
+    model.config.alertmanager.costSpike,
+  );
+  const tierRoute = (matcher: Matcher, tier: string): RoutePlan => {
+    const leaf = tierLeaf(model, vertical, owner, tier);
+    return typeof leaf === "string"
+      ? timed({ matchers: [matcher], receiver: leaf }, model.config.alertmanager.timings.warning)
+      : { matchers: [matcher], routes: leaf };
+  };
+  // An alert without a tier label takes its vertical's default. An unknown tier value matches no
+  // branch and reaches the catch-all, where a human sees the typo.
+  return [
+    costSpike,
+    ...[...model.tiers.keys()].sort().map((tier) => tierRoute(eq(LABEL.tier, tier), tier)),
+    tierRoute(eq(LABEL.tier, ""), vertical.defaultTier),
+  ];
+}
+
+function verticalRoute(model: AlertingModel, vertical: Vertical): RoutePlan {
+  const { routing, alertmanager } = model.config;
+  const toolGroupBy = [...alertmanager.groupBy, LABEL.toolName].filter((v, i, all) => all.indexOf(v) === i);
+  const toolRoutes: RoutePlan[] = toolOwnerEntries(model.config).map(([tool, team]) => ({
+    matchers: [eq(LABEL.toolName, tool)],
+    routes: ownerRoutes(model, vertical, team),
+  }));
+  // The fallback has no matchers, so its route key stays the same when a tool owner is added.
+  toolRoutes.push({ matchers: [], routes: ownerRoutes(model, vertical, routing.toolFallbackTeam) });
+  return {
+    matchers: [eq(LABEL.vertical, vertical.id)],
+    routes: [
+      { matchers: [eq(LABEL.alertType, "infra")], routes: ownerRoutes(model, vertical, routing.infraTeam) },
+      { matchers: [eq(LABEL.alertType, "model")], routes: ownerRoutes(model, vertical, routing.modelTeam) },
+      { matchers: [eq(LABEL.alertType, "tool")], groupBy: toolGroupBy, routes: toolRoutes },
+    ],
+  };
+}
+
+function collectReceivers(route: RoutePlan, into: Set<string>): void {
+  if (route.receiver) into.add(route.receiver);
+  for (const child of route.routes ?? []) collectReceivers(child, into);
+}
+
+function receiverPlan(
+  model: AlertingModel,
+  name: string,
+  team: TeamConfig,
+  qualifier: ReceiverQualifier | undefined,
+): ReceiverPlan {
+  const slack = { channel: team.slackChannel, webhookFile: slackWebhookFile(team.id) };
+  const email = { to: team.email };
+  const base = { name, team: team.id, qualifier };
+  switch (qualifier) {
+    case undefined:
+    case "sev1":
+      return { ...base, pagerduty: { service: name, keyFile: pagerdutyKeyFile(name) }, slack };
+    case "slack":
+      return { ...base, slack };
+    case "offhours":
+    case "unrouted":
+      return { ...base, slack, email };
+    case "email":
+      return { ...base, email };
+    case "heartbeat":
+      return {
+        ...base,
+        heartbeat: { url: model.config.alertmanager.heartbeat.url, tokenFile: HEARTBEAT_TOKEN_FILE },
+      };
+    case "blackhole":
+      return base;
+  }
+}
+
+function buildReceivers(model: AlertingModel, route: RoutePlan): ReceiverPlan[] {
+  const names = new Set<string>();
+  collectReceivers(route, names);
+  const teamIds = [...model.teams.keys()].sort((a, b) => b.length - a.length);
+  return [...names].sort().map((name) => {
+    // Team ids may contain dashes (`crm-owners`), so match the longest team id first.
+    const team = teamIds.find((id) => name === id || name.startsWith(`${id}-`));
+    if (!team) throw new Error(`receiver ${name} names no team`);
+    const rest = name.slice(team.length + 1);
+    const qualifier = rest === "" ? undefined : (rest as ReceiverQualifier);
+    return receiverPlan(model, name, model.teams.get(team) as TeamConfig, qualifier);
+  });
+}
+
+function buildTimeIntervals(model: AlertingModel): TimeIntervalPlan[] {
+  const intervals: TimeIntervalPlan[] = [];
+  for (const [tier, coverage] of [...model.tiers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (coverage.coverage !== "business-hours") continue;
+    intervals.push({
+      name: tierIntervalName(tier),
+      tier,
+      timeZone: coverage.timeZone,
+      weekdays: WEEKDAYS.filter((day) => coverage.days.includes(day)),
+      start: coverage.start,
+      end: coverage.end,
+    });
+  }
+  return intervals;
+}
+
+/** Our routing labels first, in a fixed order, then the catalogue's own labels as written. */
+function ruleLabels(alert: Alert): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABEL.alertType]: alert.alertType,
+    [LABEL.severity]: alert.severity,
+    [LABEL.vertical]: alert.vertical,
+    [LABEL.team]: alert.team,
+  };
+  if (alert.toolName) labels[LABEL.toolName] = alert.toolName;
+  for (const [key, value] of Object.entries(alert.labels)) if (!(key in labels)) labels[key] = value;
+  return labels;
+}
+
+function renderRule(rule: Rule): RenderedRule {
+  if (rule.kind === "record") {
+    return {
+      record: rule.record,
+      expr: rule.expr,
+      ...(Object.keys(rule.labels).length ? { labels: rule.labels } : {}),
+    };
+  }
+  const out: RenderedRule = { alert: rule.name, expr: rule.expr };
+  if (rule.for) out.for = rule.for;
+  if (rule.keepFiringFor) out.keep_firing_for = rule.keepFiringFor;
+  out.labels = ruleLabels(rule);
+  if (Object.keys(rule.annotations).length) out.annotations = rule.annotations;
+  return out;
+}
+
+function buildRuleFile(vertical: Vertical): RuleFilePlan {
+  return {
+    vertical: vertical.id,
+    groups: vertical.groups.map((group) => ({
+      name: ruleGroupName(vertical.id, group.name),
+      ...(group.interval ? { interval: group.interval } : {}),
+      rules: group.rules.map(renderRule),
+    })),
+  };
+}
+
+function buildSecretFiles(receivers: ReceiverPlan[]): SecretFilePlan[] {
+  const files = new Map<string, SecretFilePlan>();
+  for (const receiver of receivers) {
+    if (receiver.pagerduty) {
+      files.set(receiver.pagerduty.keyFile, {
+        file: receiver.pagerduty.keyFile,
+        configKey: SECRET_CONFIG_KEYS.pagerdutyRoutingKeys,
+        field: receiver.name,
+      });
+    }
+    if (receiver.slack) {
+      files.set(receiver.slack.webhookFile, {
+        file: receiver.slack.webhookFile,
+        configKey: SECRET_CONFIG_KEYS.slackWebhookUrls,
+        field: receiver.team,
+      });
+    }
+    if (receiver.email)
+      files.set(SMTP_PASSWORD_FILE, { file: SMTP_PASSWORD_FILE, configKey: SECRET_CONFIG_KEYS.smtpPassword });
+    if (receiver.heartbeat) {
+      files.set(HEARTBEAT_TOKEN_FILE, {
+        file: HEARTBEAT_TOKEN_FILE,
+        configKey: SECRET_CONFIG_KEYS.heartbeatToken,
+      });
+    }
+  }
+  return [...files.values()].sort((a, b) => a.file.localeCompare(b.file));
+}
+
+export function buildPlan(model: AlertingModel): AlertingPlan {
+  const { routing, alertmanager, email, kubernetes } = model.config;
+  const verticalRoutes = model.verticals.map((vertical) => ({
+    vertical: vertical.id,
+    route: verticalRoute(model, vertical),
+  }));
+  const route: RoutePlan = timed(
+    {
+      matchers: [],
+      receiver: receiverName(routing.catchAllTeam, "unrouted"),
+      groupBy: alertmanager.groupBy,
+      routes: [
+        {
+          matchers: [eq(LABEL.alertName, WATCHDOG_ALERT)],
+          receiver: receiverName(routing.heartbeatTeam, "heartbeat"),
+          groupWait: "0s",
+          groupInterval: alertmanager.heartbeat.repeatInterval,
+          repeatInterval: alertmanager.heartbeat.repeatInterval,
+        },
+        { matchers: [eq(LABEL.severity, "info")], receiver: receiverName(routing.catchAllTeam, "blackhole") },
+        ...verticalRoutes.map(({ route: subtree }) => subtree),
+      ],
+    },
+    alertmanager.timings.warning,
+  );
+  const receivers = buildReceivers(model, route);
+  return {
+    stack: model.stack,
+    global: {
+      resolveTimeout: alertmanager.resolveTimeout,
+      smtp: {
+        from: email.from,
+        smarthost: email.smarthost,
+        authUsername: email.authUsername,
+        passwordFile: SMTP_PASSWORD_FILE,
+        requireTls: email.requireTls,
+      },
+      pagerdutyUrl: alertmanager.pagerdutyUrl,
+    },
+    route,
+    verticalRoutes,
+    receivers,
+    timeIntervals: buildTimeIntervals(model),
+    // An infra outage makes the vertical's model and tool alerts symptoms: hold them back so the
+    // AI engineer is not paged for Redis being down. Only critical infra alerts inhibit, so a
+    // warning cannot silence a page.
+    inhibitRules: [
+      {
+        sourceMatchers: [eq(LABEL.alertType, "infra"), criticalMatcher()],
+        targetMatchers: [{ name: LABEL.alertType, op: "=~", value: "model|tool" }],
+        equal: [LABEL.vertical],
+      },
+    ],
+    ruleFiles: model.verticals.map(buildRuleFile),
+    secretFiles: buildSecretFiles(receivers),
+    secretMountPath: kubernetes.secretMountPath,
+  };
+}

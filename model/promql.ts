@@ -1,0 +1,49 @@
+// PromQL checks with the Prometheus project's own grammar.
+import { parser } from "@prometheus-io/lezer-promql";
+
+export interface PromqlSyntaxError {
+  line: number;
+  column: number;
+  near: string;
+}
+
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/** The first syntax error in an expression, or undefined when it parses. */
+export function findSyntaxError(expr: string): PromqlSyntaxError | undefined {
+  if (expr.trim() === "") return { line: 1, column: 1, near: "" };
+  let found: PromqlSyntaxError | undefined;
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (found) return false;
+      if (node.type.isError) {
+        const near = expr.slice(node.from, Math.max(node.to, node.from + 12)).split("\n")[0];
+        found = { ...position(expr, node.from), near };
+        return false;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+const COMPARISONS = new Set(["Gtr", "Gte"]);
+
+/**
+ * The number an expression's top-level `>`/`>=` compares with (`… > 5` → 5), or undefined when its
+ * outermost operation is not such a comparison against a number literal.
+ */
+export function topLevelThreshold(expr: string): number | undefined {
+  const top = parser.parse(expr).topNode.firstChild;
+  if (top?.name !== "BinaryExpr") return undefined;
+  const children = [];
+  for (let child = top.firstChild; child; child = child.nextSibling) children.push(child);
+  const operator = children.find((child) => COMPARISONS.has(child.name));
+  const right = children[children.length - 1];
+  if (!operator || !right?.name.startsWith("NumberDurationLiteral")) return undefined;
+  const value = Number(expr.slice(right.from, right.to));
+  return Number.isFinite(value) ? value : undefined;
+}

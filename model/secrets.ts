@@ -1,0 +1,47 @@
+// Which secret config values the plan needs, and whether the stack provides them as Pulumi secrets.
+import { PROJECT } from "./conventions";
+import { IssueList } from "./errors";
+import type { SecretFilePlan } from "./plan";
+
+/** What the stack holds for one secret config key: whether it is marked secret, and its fields. */
+export interface SecretPresence {
+  secret: boolean;
+  /** The entries of an object-valued secret; undefined for a single value. */
+  fields?: readonly string[];
+}
+
+function setCommand(key: string, field: string | undefined): string {
+  const path = field === undefined ? key : `${key}.${field}`;
+  return field === undefined
+    ? `pulumi config set --secret ${path} <value>`
+    : `pulumi config set --secret --path '${path}' <value>`;
+}
+
+/**
+ * Checks that every secret the plan's Secret files need is set, and set as a Pulumi secret, so a
+ * webhook URL or key can never end up in plain stack config.
+ */
+export function checkSecrets(
+  stackFile: string,
+  files: readonly SecretFilePlan[],
+  presence: (key: string) => SecretPresence | undefined,
+): void {
+  const issues = new IssueList();
+  const reported = new Set<string>();
+  for (const { configKey, field } of files) {
+    const path = `${PROJECT}:${configKey}${field === undefined ? "" : `.${field}`}`;
+    const found = presence(configKey);
+    if (found && !found.secret && !reported.has(configKey)) {
+      reported.add(configKey);
+      issues.add(
+        stackFile,
+        `${PROJECT}:${configKey}`,
+        `must be a Pulumi secret; set it again with \`${setCommand(configKey, field)}\``,
+      );
+      continue;
+    }
+    const missing = !found || (field !== undefined && !(found.fields ?? []).includes(field));
+    if (missing) issues.add(stackFile, path, `is not set; set it with \`${setCommand(configKey, field)}\``);
+  }
+  issues.throwIfAny();
+}

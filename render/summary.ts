@@ -1,0 +1,126 @@
+// A readable summary for reviewers: verticals, teams, receivers, and who gets which alert.
+import { receiverName } from "../model/conventions";
+import { type AlertingModel, alertsOf } from "../model/index";
+import type { AlertingPlan, ReceiverPlan } from "../model/plan";
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function notifies(receiver: ReceiverPlan): string {
+  const parts: string[] = [];
+  if (receiver.pagerduty) parts.push(`PagerDuty service \`${receiver.pagerduty.service}\``);
+  if (receiver.slack) parts.push(`Slack ${receiver.slack.channel}`);
+  if (receiver.email) parts.push(`e-mail ${receiver.email.to}`);
+  if (receiver.heartbeat) parts.push(`heartbeat ${receiver.heartbeat.url}`);
+  return parts.length > 0 ? parts.join(", ") : "nothing (recorded in Alertmanager only)";
+}
+
+function coverageText(model: AlertingModel, tier: string): string {
+  const coverage = model.tiers.get(tier);
+  if (!coverage) return "unknown tier";
+  if (coverage.coverage === "24x7") return "pages at any hour";
+  if (coverage.coverage === "email-only") return "e-mail only";
+  const days = coverage.days.map((day) => day.slice(0, 3)).join(",");
+  return `pages ${days} ${coverage.start}–${coverage.end} ${coverage.timeZone}; Slack and e-mail outside`;
+}
+
+function destination(
+  model: AlertingModel,
+  vertical: AlertingModel["verticals"][number],
+  alert: ReturnType<typeof alertsOf>[number],
+): string {
+  const { routing } = model.config;
+  if (alert.name === "Watchdog") return receiverName(routing.heartbeatTeam, "heartbeat");
+  if (alert.severity === "info") return "not routed (info)";
+  const tier = alert.tier ?? vertical.defaultTier;
+  const coverage = model.tiers.get(tier)?.coverage;
+  if (coverage === "email-only") return `${receiverName(alert.team, "email")} (tier ${tier})`;
+  if (alert.category === "cost-spike" && alert.severity === "warning")
+    return `${receiverName(alert.team, "slack")}, batched hourly`;
+  if (alert.severity === "warning") return `${receiverName(alert.team, "slack")} (tier ${tier})`;
+  const sev1 = vertical.sev1EscalatesToExec && alert.priority === "P1";
+  return `${receiverName(alert.team, sev1 ? "sev1" : undefined)} (tier ${tier}: ${coverageText(model, tier)})`;
+}
+
+export function renderSummary(model: AlertingModel, plan: AlertingPlan): string {
+  const verticalRows = model.verticals.map((vertical) => {
+    const alerts = alertsOf(vertical);
+    const count = (type: string) => alerts.filter((alert) => alert.alertType === type).length;
+    return [
+      vertical.id,
+      vertical.defaultTier,
+      vertical.namespace,
+      vertical.sev1EscalatesToExec ? "yes" : "no",
+      String(alerts.length),
+      `${count("infra")} / ${count("model")} / ${count("tool")}`,
+      vertical.catalogueFile,
+    ];
+  });
+  const teamRows = model.config.teams.map((team) => [
+    team.id,
+    team.name,
+    String(team.members.length),
+    team.slackChannel,
+    team.email,
+  ]);
+  const receiverRows = plan.receivers.map((receiver) => [
+    `\`${receiver.name}\``,
+    receiver.team,
+    notifies(receiver),
+  ]);
+  const tierRows = [...model.tiers.keys()].map((tier) => [tier, coverageText(model, tier)]);
+  const alertSections = model.verticals.map((vertical) => {
+    const rows = alertsOf(vertical).map((alert) => [
+      alert.name,
+      alert.alertType + (alert.toolName ? ` (${alert.toolName})` : ""),
+      alert.severity + (alert.priority ? ` ${alert.priority}` : ""),
+      alert.team,
+      destination(model, vertical, alert),
+    ]);
+    return `### ${vertical.id}\n\n${table(["alert", "type", "severity", "team", "goes to (default tier)"], rows)}`;
+  });
+  return [
+    `# agent-alert-routing: stack \`${model.stack}\``,
+    "",
+    "## Verticals",
+    "",
+    table(
+      [
+        "vertical",
+        "default tier",
+        "namespace",
+        "SEV1 to exec",
+        "alerts",
+        "infra / model / tool",
+        "catalogue",
+      ],
+      verticalRows,
+    ),
+    "",
+    "## Tiers",
+    "",
+    table(["tier", "coverage"], tierRows),
+    "",
+    "## Teams",
+    "",
+    table(["team", "name", "members", "Slack", "e-mail"], teamRows),
+    "",
+    "## Receivers",
+    "",
+    table(["receiver", "team", "notifies"], receiverRows),
+    "",
+    "## Who gets which alert",
+    "",
+    ...alertSections.flatMap((section) => [section, ""]),
+    "## Secret files",
+    "",
+    `Mounted from the Kubernetes Secret at \`${plan.secretMountPath}\`; values are Pulumi secrets and are never rendered.`,
+    "",
+    ...plan.secretFiles.map(
+      (file) => `- \`${file.file}\` ← \`${file.configKey}${file.field ? `.${file.field}` : ""}\``,
+    ),
+    "",
+  ].join("\n");
+}
