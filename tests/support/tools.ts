@@ -1,0 +1,53 @@
+// Shared helpers of the test suites: the real tools, and the offline render run as users run it.
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+/** The absolute path of a tool. A missing tool fails the suite: it is never a skip. */
+export function requireTool(name: string): string {
+  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+  const location = found.stdout.trim();
+  if (found.status !== 0 || location === "") {
+    throw new Error(
+      `${name} is not installed; run the README's test command (it installs Debian's prometheus and prometheus-alertmanager)`,
+    );
+  }
+  return location;
+}
+
+export interface ToolRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(command: string, args: string[], cwd = PROJECT_DIR): ToolRun {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function stackNames(): string[] {
+  return fs
+    .readdirSync(PROJECT_DIR)
+    .filter((entry) => /^Pulumi\.[^.]+\.yaml$/.test(entry))
+    .map((entry) => entry.slice("Pulumi.".length, -".yaml".length))
+    .sort();
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+/** Runs `npm run render`'s command in a child process and returns the stack's output folder. */
+export function renderStack(stack: string, out: string, extraArgs: string[] = []): string {
+  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+  execFileSync(tsx, ["cli/render.ts", "--stack", stack, "--out", out, ...extraArgs], {
+    cwd: PROJECT_DIR,
+    stdio: "pipe",
+  });
+  return path.join(out, stack);
+}
