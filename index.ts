@@ -7,7 +7,7 @@ import { PROJECT, SECRET_CONFIG_KEYS } from "./model/conventions";
 import { ValidationError } from "./model/errors";
 import { buildModel } from "./model/index";
 import { buildPlan } from "./model/plan";
-import { checkSecrets, type SecretPresence } from "./model/secrets";
+import { checkSecrets, type SecretPresence, withoutSecretKeys } from "./model/secrets";
 import { renderSummary } from "./render/summary";
 
 const stack = pulumi.getStack();
@@ -39,13 +39,12 @@ function secretPresence(key: string): SecretPresence | undefined {
 
 function load() {
   try {
-    const raw: Record<string, unknown> = {};
     // Every key of our namespace but the secrets goes to validation, so a misspelt key is reported.
-    const secretKeys = new Set<string>(Object.values(SECRET_CONFIG_KEYS));
-    for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
-      const key = fullKey.slice(fullKey.lastIndexOf(":") + 1);
-      if (fullKey.startsWith(`${PROJECT}:`) && !secretKeys.has(key)) raw[key] = config.getObject(key);
-    }
+    const keys = Object.keys(pulumi.runtime.allConfig())
+      .filter((fullKey) => fullKey.startsWith(`${PROJECT}:`))
+      .map((fullKey) => fullKey.slice(fullKey.lastIndexOf(":") + 1));
+    const raw = withoutSecretKeys(Object.fromEntries(keys.map((key) => [key, null])));
+    for (const key of Object.keys(raw)) raw[key] = config.getObject(key);
     const model = buildModel({ stack, stackFile, config: raw, readFile: readCatalogue });
     const plan = buildPlan(model);
     checkSecrets(stackFile, plan.secretFiles, secretPresence);

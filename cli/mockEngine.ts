@@ -31,6 +31,22 @@ interface MonitorWithRegister {
   registerResource(request: RegisterRequest, callback: (...args: unknown[]) => void): void;
 }
 
+/** The program stopped; `declared` is what it had declared by then (nothing, for bad input). */
+export class ProgramFailure extends Error {
+  readonly cause: unknown;
+  readonly declared: readonly DeclaredResource[];
+  /** True for the program's own clean errors (bad input), which carry a complete message. */
+  readonly expected: boolean;
+
+  constructor(cause: unknown, declared: readonly DeclaredResource[]) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "ProgramFailure";
+    this.cause = cause;
+    this.declared = declared;
+    this.expected = (cause as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true;
+  }
+}
+
 export interface SecretValue {
   secret: true;
   value: unknown;
@@ -126,7 +142,13 @@ export async function runProgram(
     register(request, callback);
   };
 
-  const program = (await import(path.resolve(__dirname, "..", "index"))) as Record<string, unknown>;
+  let program: Record<string, unknown>;
+  try {
+    program = (await import(path.resolve(__dirname, "..", "index"))) as Record<string, unknown>;
+  } catch (error) {
+    await pulumi.runtime.disconnect();
+    throw new ProgramFailure(error, resources);
+  }
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program)) {
     if (!pulumi.Output.isInstance(value)) {

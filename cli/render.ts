@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { ValidationError } from "../model/errors";
 import { buildModel } from "../model/index";
 import { buildPlan } from "../model/plan";
-import { type DeclaredResource, maskSecrets, runProgram } from "./mockEngine";
+import { withoutSecretKeys } from "../model/secrets";
+import { type DeclaredResource, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
 import { readStackFile, SECRET_PLACEHOLDER, type StackFile } from "./stackFile";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -49,26 +50,32 @@ function readProjectFile(file: string): string | undefined {
 
 /**
  * Secrets that the stack file does not hold (it cannot hold real ones without the Pulumi CLI) get a
- * placeholder, exactly where `pulumi config set --secret` would have put a value.
+ * value from `valueOf`, a placeholder by default, where `pulumi config set --secret` would put it.
  */
-function withPlaceholderSecrets(stack: string, stackFile: StackFile): StackFile {
+export function withSecrets(
+  stack: string,
+  stackFile: StackFile,
+  secretFor: (key: string, field?: string) => string = () => SECRET_PLACEHOLDER,
+): StackFile {
   const model = buildModel({
     stack,
     stackFile: stackFile.file,
-    config: stackFile.values,
+    config: withoutSecretKeys(stackFile.values),
     readFile: readProjectFile,
   });
   const values = { ...stackFile.values };
   const secretKeys = new Set(stackFile.secretKeys);
   for (const { configKey, field } of buildPlan(model).secretFiles) {
+    // A value written in plain text stays as it is, so the program rejects it as it would for real.
+    if (configKey in stackFile.values && !stackFile.secretKeys.has(configKey)) continue;
     secretKeys.add(configKey);
     if (field === undefined) {
-      values[configKey] ??= SECRET_PLACEHOLDER;
+      values[configKey] ??= secretFor(configKey);
     } else {
       const current = values[configKey];
       const object =
         current !== null && typeof current === "object" ? { ...(current as Record<string, unknown>) } : {};
-      object[field] ??= SECRET_PLACEHOLDER;
+      object[field] ??= secretFor(configKey, field);
       values[configKey] = object;
     }
   }
@@ -86,7 +93,7 @@ function write(file: string, text: string): void {
 
 export async function render(options: RenderOptions): Promise<string[]> {
   const stackPath = options.stackFile ?? path.join(PROJECT_DIR, `Pulumi.${options.stack}.yaml`);
-  const stackFile = withPlaceholderSecrets(options.stack, readStackFile(stackPath));
+  const stackFile = withSecrets(options.stack, readStackFile(stackPath));
   const run = await runProgram(options.stack, stackFile.values, stackFile.secretKeys);
 
   const dir = path.join(options.out, options.stack);
@@ -133,8 +140,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // Validation errors and the program's RunError carry a complete message; never print a stack.
     const message = error instanceof Error ? error.message : String(error);
-    const known =
-      error instanceof ValidationError || (error as { __pulumiRunError?: boolean })?.__pulumiRunError;
+    const known = error instanceof ValidationError || (error instanceof ProgramFailure && error.expected);
     process.stderr.write(`${known ? "" : "render failed: "}${message}\n`);
     process.exit(1);
   }

@@ -7,11 +7,15 @@ const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
 
+/**
+ * An IANA zone spelled exactly as the tz database spells it. Alertmanager looks zones up with Go,
+ * which is case-sensitive, while Intl would accept `america/new_york`.
+ */
 export function isTimeZone(zone: string): boolean {
   if (zone !== "UTC" && !zone.includes("/")) return false;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    return resolved === zone || zone === "UTC" || Intl.supportedValuesOf("timeZone").includes(zone);
   } catch {
     return false;
   }

@@ -144,7 +144,7 @@ function checkConfig(config: StackConfig, file: string, issues: IssueList): void
     if (verticalIds.has(vertical.id))
       issues.add(file, at("verticals", i, "id"), `"${vertical.id}" is declared twice`);
     verticalIds.add(vertical.id);
-    if (!(vertical.defaultTier in config.tiers)) {
+    if (!Object.hasOwn(config.tiers, vertical.defaultTier)) {
       issues.add(
         file,
         at("verticals", i, "defaultTier"),
@@ -214,6 +214,14 @@ function buildVertical(
         if (!METRIC_NAME.test(item.record)) {
           issues.add(file, `${path}.record`, `"${item.record}" is not a valid Prometheus metric name`);
         }
+        // Prometheus refuses these fields on a recording rule rather than ignoring them.
+        if (item.for !== undefined) issues.add(file, `${path}.for`, "is only allowed on alerting rules");
+        if (item.keep_firing_for !== undefined) {
+          issues.add(file, `${path}.keep_firing_for`, "is only allowed on alerting rules");
+        }
+        if (Object.keys(item.annotations).length > 0) {
+          issues.add(file, `${path}.annotations`, "are only allowed on alerting rules");
+        }
         return {
           kind: "record",
           record: item.record,
@@ -267,7 +275,7 @@ function buildVertical(
       if (rawSeverity === undefined) {
         issues.add(file, `${path}.labels.${LABEL.severity}`, `is required (one of ${SEVERITIES.join(", ")})`);
       } else if ((SEVERITIES as readonly string[]).includes(rawSeverity)) severity = rawSeverity as Severity;
-      else if (rawSeverity in SEVERITY_ALIASES) severity = SEVERITY_ALIASES[rawSeverity];
+      else if (Object.hasOwn(SEVERITY_ALIASES, rawSeverity)) severity = SEVERITY_ALIASES[rawSeverity];
       else
         issues.add(
           file,
@@ -302,7 +310,7 @@ function buildVertical(
         );
       }
       const tier = label(labels, LABEL.tier);
-      if (tier !== undefined && !(tier in config.tiers)) {
+      if (tier !== undefined && !Object.hasOwn(config.tiers, tier)) {
         issues.add(
           file,
           `${path}.labels.${LABEL.tier}`,

@@ -13,9 +13,9 @@ export function ownerOf(config: Owners, alertType: AlertType, toolName: string |
     case "model":
       return config.routing.modelTeam;
     case "tool":
-      return (
-        (toolName !== undefined ? config.toolOwners[toolName] : undefined) ?? config.routing.toolFallbackTeam
-      );
+      return toolName !== undefined && Object.hasOwn(config.toolOwners, toolName)
+        ? config.toolOwners[toolName]
+        : config.routing.toolFallbackTeam;
   }
 }
 

@@ -294,7 +294,8 @@ function ruleLabels(alert: Alert): Record<string, string> {
     [LABEL.team]: alert.team,
   };
   if (alert.toolName) labels[LABEL.toolName] = alert.toolName;
-  for (const [key, value] of Object.entries(alert.labels)) if (!(key in labels)) labels[key] = value;
+  for (const [key, value] of Object.entries(alert.labels))
+    if (!Object.hasOwn(labels, key)) labels[key] = value;
   return labels;
 }
 

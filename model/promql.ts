@@ -42,6 +42,8 @@ export function topLevelThreshold(expr: string): number | undefined {
   const children = [];
   for (let child = top.firstChild; child; child = child.nextSibling) children.push(child);
   const operator = children.find((child) => COMPARISONS.has(child.name));
+  // `> bool 5` yields 0 or 1 for every series instead of filtering, so it has no threshold.
+  if (children.some((child) => child.name === "BoolModifier")) return undefined;
   const right = children[children.length - 1];
   if (!operator || !right?.name.startsWith("NumberDurationLiteral")) return undefined;
   const value = Number(expr.slice(right.from, right.to));

@@ -1,5 +1,5 @@
 // Which secret config values the plan needs, and whether the stack provides them as Pulumi secrets.
-import { PROJECT } from "./conventions";
+import { PROJECT, SECRET_CONFIG_KEYS } from "./conventions";
 import { IssueList } from "./errors";
 import type { SecretFilePlan } from "./plan";
 
@@ -44,4 +44,11 @@ export function checkSecrets(
     if (missing) issues.add(stackFile, path, `is not set; set it with \`${setCommand(configKey, field)}\``);
   }
   issues.throwIfAny();
+}
+
+const SECRET_KEYS = new Set<string>(Object.values(SECRET_CONFIG_KEYS));
+
+/** The config values the model validates: everything but the secret keys, which stay opaque. */
+export function withoutSecretKeys(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !SECRET_KEYS.has(key)));
 }

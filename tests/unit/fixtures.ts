@@ -137,7 +137,9 @@ export function baseCatalogue(prefix: string): CatalogueFixture {
         rules: [
           {
             alert: `${prefix}LlmCostSpike5x`,
-            expr: "sum(rate(callsphere_llm_cost_usd_total[1h])) / sum(rate(callsphere_llm_cost_usd_total[1h] offset 1w)) > 5",
+            expr:
+              "sum(rate(callsphere_llm_cost_usd_total[1h]))" +
+              " / sum(rate(callsphere_llm_cost_usd_total[1h] offset 1w)) > 5",
             for: "10m",
             labels: { alert_type: "model", severity: "critical", category: "cost-spike" },
             annotations: { summary: "LLM spend above 5x last week's baseline" },
