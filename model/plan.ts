@@ -159,7 +159,8 @@ function tierLeaf(
     return [...paging.map((route) => timed(route, timings.critical)), warning];
   // Time intervals mute a route without making it stop matching, so a business-hours page is a pair:
   // the pager route, active in hours, continues to its twin, which is muted in hours and tells
-  // Slack and e-mail outside them.
+  // Slack and e-mail outside them. The twins share a route key (same matchers); that is harmless,
+  // since Alertmanager logs notifications per receiver and only the pager route pages.
   const interval = tierIntervalName(tier);
   return [
     ...paging.flatMap((route) => [

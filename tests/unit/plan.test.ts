@@ -1,0 +1,236 @@
+// The routing plan: stable route keys, tier gating, receivers, inhibition and rule labels.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import yaml from "js-yaml";
+import { alertsOf, buildModel } from "../../model/index";
+import { type AlertingPlan, buildPlan, type RoutePlan } from "../../model/plan";
+import { matcherText, renderAlertmanagerYaml } from "../../render/alertmanager";
+import { stackInput } from "../support/stack";
+import { PROJECT_DIR } from "../support/tools";
+
+const prodPlan = () => buildPlan(buildModel(stackInput("prod")));
+
+/**
+ * Alertmanager keys a route by its matchers and its ancestors'; PagerDuty's dedup_key hashes that key.
+ * A business-hours pager route and its off-hours twin share a key (same matchers), which is harmless
+ * because the notification log is kept per receiver and only the pager route pages. So the key is
+ * unique per receiver: `<key> -> <receiver>`.
+ */
+function routeKeys(plan: AlertingPlan): Set<string> {
+  const keys = new Set<string>();
+  const walk = (route: RoutePlan, parentKey: string | undefined, inherited: string | undefined) => {
+    const key = `${parentKey === undefined ? "" : `${parentKey}/`}{${route.matchers.map(matcherText).join(",")}}`;
+    const receiver = route.receiver ?? inherited;
+    const entry = `${key} -> ${receiver}`;
+    assert.ok(
+      !keys.has(entry),
+      `two routes share the key and receiver ${entry}; their incidents would merge`,
+    );
+    keys.add(entry);
+    for (const child of route.routes ?? []) walk(child, key, receiver);
+  };
+  walk(plan.route, undefined, undefined);
+  return keys;
+}
+
+function walkRoutes(
+  route: RoutePlan,
+  visit: (route: RoutePlan, ancestors: RoutePlan[]) => void,
+  ancestors: RoutePlan[] = [],
+) {
+  visit(route, ancestors);
+  for (const child of route.routes ?? []) walkRoutes(child, visit, [...ancestors, route]);
+}
+
+describe("route keys", () => {
+  it("stay the same when a vertical, an alert, a team and a tool owner are added", () => {
+    const before = routeKeys(prodPlan());
+    const insurance = fs
+      .readFileSync(path.join(PROJECT_DIR, "alerts", "salon.yaml"), "utf8")
+      .replaceAll("Salon", "Insurance")
+      .replaceAll('"salon"', '"insurance"');
+    const healthcare = fs
+      .readFileSync(path.join(PROJECT_DIR, "alerts", "healthcare.yaml"), "utf8")
+      .replace(
+        "groups:\n",
+        "groups:\n  - name: extra\n    rules:\n      - alert: HealthcareExtraAlert\n        expr: up == 0\n        for: 5m\n        labels: { alert_type: infra, severity: critical }\n",
+      );
+    const input = stackInput("prod", {
+      "alerts/insurance.yaml": insurance,
+      "alerts/healthcare-more.yaml": healthcare,
+    });
+    const config = input.config as {
+      verticals: Record<string, unknown>[];
+      teams: Record<string, unknown>[];
+      toolOwners: Record<string, string>;
+    };
+    config.verticals.push({
+      id: "insurance",
+      defaultTier: "business",
+      namespace: "insurance",
+      catalogue: "alerts/insurance.yaml",
+    });
+    config.verticals[0].catalogue = "alerts/healthcare-more.yaml";
+    config.teams.push({
+      ...config.teams[3],
+      id: "billing-owners",
+      name: "Billing",
+      slackChannel: "#oncall-billing",
+    });
+    config.toolOwners.billing = "billing-owners";
+    const after = routeKeys(buildPlan(buildModel(input)));
+    assert.ok(after.size > before.size);
+    for (const entry of before)
+      assert.ok(after.has(entry), `route ${entry} was re-keyed or changed receiver`);
+  });
+});
+
+describe("tiers", () => {
+  const plan = prodPlan();
+
+  it("an e-mail-only tier never reaches a receiver that pages", () => {
+    const paging = new Set(
+      plan.receivers.filter((receiver) => receiver.pagerduty).map((receiver) => receiver.name),
+    );
+    let checked = 0;
+    walkRoutes(plan.route, (route, ancestors) => {
+      const trial = [...ancestors, route].some((node) =>
+        node.matchers.some((m) => m.name === "tier" && m.value === "trial"),
+      );
+      if (trial && route.receiver) {
+        checked++;
+        assert.ok(!paging.has(route.receiver), `${route.receiver} pages under tier=trial`);
+      }
+    });
+    assert.ok(checked > 0);
+  });
+
+  it("a business-hours page is a pager route active in hours that continues to its muted twin", () => {
+    let pairs = 0;
+    walkRoutes(plan.route, (route) => {
+      const children = route.routes ?? [];
+      children.forEach((child, i) => {
+        if (!child.activeTimeIntervals) return;
+        pairs++;
+        const twin = children[i + 1];
+        assert.equal(child.continue, true);
+        assert.deepEqual(twin.matchers, child.matchers);
+        assert.deepEqual(twin.muteTimeIntervals, child.activeTimeIntervals);
+        assert.match(twin.receiver ?? "", /-offhours$/);
+        assert.ok(
+          plan.receivers.find((receiver) => receiver.name === twin.receiver)?.email,
+          "off hours must e-mail",
+        );
+      });
+    });
+    assert.ok(pairs > 0);
+  });
+
+  it("business hours come from the tier: zone, days and clock", () => {
+    assert.deepEqual(plan.timeIntervals, [
+      {
+        name: "business-hours",
+        tier: "business",
+        timeZone: "America/New_York",
+        weekdays: ["monday", "tuesday", "wednesday", "thursday", "friday"],
+        start: "09:00",
+        end: "18:00",
+      },
+    ]);
+  });
+
+  it("SEV1 routes exist only in verticals that escalate to exec", () => {
+    for (const { vertical, route } of plan.verticalRoutes) {
+      const sev1: string[] = [];
+      walkRoutes(route, (node) => {
+        if (node.receiver?.endsWith("-sev1")) sev1.push(node.receiver);
+      });
+      assert.equal(sev1.length > 0, vertical === "healthcare", vertical);
+    }
+  });
+});
+
+describe("receivers and inhibition", () => {
+  const plan = prodPlan();
+
+  it("every receiver is referenced by a route and every route's receiver exists", () => {
+    const referenced = new Set<string>();
+    walkRoutes(plan.route, (route) => {
+      if (route.receiver) referenced.add(route.receiver);
+    });
+    assert.deepEqual([...referenced].sort(), plan.receivers.map((receiver) => receiver.name).sort());
+  });
+
+  it("names every receiver <team> or <team>-<qualifier>", () => {
+    const teams = ["platform", "ai-eng", "integrations", "crm-owners", "calendar-owners", "exec"];
+    for (const receiver of plan.receivers) {
+      assert.ok(teams.includes(receiver.team));
+      assert.ok(
+        receiver.name === receiver.team || receiver.name === `${receiver.team}-${receiver.qualifier}`,
+        receiver.name,
+      );
+    }
+  });
+
+  it("a critical infra alert inhibits the same vertical's model and tool alerts", () => {
+    assert.deepEqual(
+      plan.inhibitRules.map((rule) => ({
+        source: rule.sourceMatchers.map(matcherText),
+        target: rule.targetMatchers.map(matcherText),
+        equal: rule.equal,
+      })),
+      [
+        {
+          source: ['alert_type="infra"', 'severity=~"critical|page"'],
+          target: ['alert_type=~"model|tool"'],
+          equal: ["vertical"],
+        },
+      ],
+    );
+  });
+
+  it("refers to every secret by file and sends resolved to Slack and e-mail", () => {
+    const config = yaml.load(renderAlertmanagerYaml(plan)) as {
+      receivers: {
+        name: string;
+        slack_configs?: { send_resolved?: boolean }[];
+        email_configs?: { send_resolved?: boolean }[];
+      }[];
+    };
+    const text = JSON.stringify(config);
+    assert.doesNotMatch(text, /"(routing_key|service_key|api_url|auth_password|smtp_auth_password)"/);
+    for (const receiver of config.receivers) {
+      for (const slack of receiver.slack_configs ?? [])
+        assert.equal(slack.send_resolved, true, receiver.name);
+      for (const email of receiver.email_configs ?? [])
+        assert.equal(email.send_resolved, true, receiver.name);
+    }
+  });
+});
+
+describe("rule files", () => {
+  it("fill vertical and team from the plan and name groups <vertical>-<group>", () => {
+    const model = buildModel(stackInput("prod"));
+    const plan = buildPlan(model);
+    for (const vertical of model.verticals) {
+      const file = plan.ruleFiles.find((candidate) => candidate.vertical === vertical.id);
+      assert.ok(file);
+      assert.deepEqual(
+        file.groups.map((group) => group.name),
+        vertical.groups.map((group) => `${vertical.id}-${group.name}`),
+      );
+      const rendered = file.groups.flatMap((group) => group.rules).filter((rule) => rule.alert);
+      assert.equal(rendered.length, alertsOf(vertical).length);
+      for (const rule of rendered) {
+        assert.equal(rule.labels?.vertical, vertical.id, rule.alert);
+        assert.ok(
+          ["platform", "ai-eng", "integrations", "crm-owners", "calendar-owners"].includes(
+            rule.labels?.team ?? "",
+          ),
+        );
+      }
+    }
+  });
+});
