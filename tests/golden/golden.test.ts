@@ -8,7 +8,11 @@ import { renderStack, tempDir } from "../support/tools";
 
 const GOLDEN = path.join(__dirname, "prod");
 const rendered = renderStack("prod", tempDir("golden"));
-const FILES = ["alertmanager.yaml", "summary.md", ...fs.readdirSync(path.join(rendered, "rules")).map((file) => `rules/${file}`)];
+const FILES = [
+  "alertmanager.yaml",
+  "summary.md",
+  ...fs.readdirSync(path.join(rendered, "rules")).map((file) => `rules/${file}`),
+];
 
 if (process.env.UPDATE_GOLDEN === "1") {
   fs.rmSync(GOLDEN, { recursive: true, force: true });
@@ -37,7 +41,10 @@ describe("golden prod render", () => {
       const got = actual.split("\n");
       const first = want.findIndex((line, i) => line !== got[i]);
       const at = first === -1 && want.length !== got.length ? Math.min(want.length, got.length) : first;
-      assert.ok(at === -1, `${file} differs from the golden copy at line ${at + 1}:\n- ${want[at]}\n+ ${got[at]}`);
+      assert.ok(
+        at === -1,
+        `${file} differs from the golden copy at line ${at + 1}:\n- ${want[at]}\n+ ${got[at]}`,
+      );
     });
   }
 });
