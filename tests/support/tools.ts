@@ -8,14 +8,18 @@ export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** The absolute path of a tool. A missing tool fails the suite: it is never a skip. */
 export function requireTool(name: string): string {
-  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-  const location = found.stdout.trim();
-  if (found.status !== 0 || location === "") {
-    throw new Error(
-      `${name} is not installed; run the README's test command (it installs Debian's prometheus and prometheus-alertmanager)`,
-    );
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // Not in this folder; try the next one.
+    }
   }
-  return location;
+  throw new Error(
+    `${name} is not installed; run scripts/setup-and-test.sh (it installs Debian's prometheus and prometheus-alertmanager)`,
+  );
 }
 
 export interface ToolRun {
