@@ -37,6 +37,16 @@ function secretPresence(key: string): SecretPresence | undefined {
   return { secret: isConfigSecret(fullKey), fields };
 }
 
+/** Structured values arrive as JSON text, plain ones as text; validation reports a wrong shape. */
+function parseConfigValue(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function load() {
   try {
     // Every key of our namespace but the secrets goes to validation, so a misspelt key is reported.
@@ -44,7 +54,8 @@ function load() {
       .filter((fullKey) => fullKey.startsWith(`${PROJECT}:`))
       .map((fullKey) => fullKey.slice(fullKey.lastIndexOf(":") + 1));
     const raw = withoutSecretKeys(Object.fromEntries(keys.map((key) => [key, null])));
-    for (const key of Object.keys(raw)) raw[key] = config.getObject(key);
+    for (const key of Object.keys(raw))
+      raw[key] = parseConfigValue(pulumi.runtime.getConfig(`${PROJECT}:${key}`));
     const model = buildModel({ stack, stackFile, config: raw, readFile: readCatalogue });
     const plan = buildPlan(model);
     checkSecrets(stackFile, plan.secretFiles, secretPresence);

@@ -15,6 +15,12 @@ function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
 }
 
+const TYPE_NAMES: Record<string, string> = {
+  array: "a list",
+  object: "a mapping of fields",
+  integer: "an integer",
+};
+
 function describe(issue: ZodIssue, data: unknown): { path: (string | number)[]; message: string }[] {
   const path = [...issue.path];
   if (issue.code === "unrecognized_keys") {
@@ -36,7 +42,7 @@ function describeOne(
       if (issue.received === "undefined") return { path, message: "is required" };
       return {
         path,
-        message: `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`} (got ${issue.received})`,
+        message: `must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`} (got ${issue.received})`,
       };
     case "invalid_enum_value":
       return { path, message: `${show(issue.received)} is not one of ${issue.options.join(", ")}` };
