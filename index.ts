@@ -58,7 +58,7 @@ function load() {
       raw[key] = parseConfigValue(pulumi.runtime.getConfig(`${PROJECT}:${key}`));
     const model = buildModel({ stack, stackFile, config: raw, readFile: readCatalogue });
     const plan = buildPlan(model);
-    checkSecrets(stackFile, plan.secretFiles, secretPresence);
+    checkSecrets(stackFile, plan.secretInputs, secretPresence);
     return { model, plan };
   } catch (error) {
     // A clean message naming file and field, without a stack trace, and before any resource exists.
@@ -73,9 +73,9 @@ const emptyObject = pulumi.secret({} as Record<string, string>);
 const routing = new AlertRouting("alert-routing", {
   plan,
   namespace: model.config.kubernetes.namespace,
+  slackApiUrl: model.config.slack.apiUrl,
   secrets: {
-    pagerdutyRoutingKeys:
-      config.getSecretObject<Record<string, string>>(SECRET_CONFIG_KEYS.pagerdutyRoutingKeys) ?? emptyObject,
+    slackToken: config.getSecret(SECRET_CONFIG_KEYS.slackToken) ?? pulumi.secret(""),
     slackWebhookUrls:
       config.getSecretObject<Record<string, string>>(SECRET_CONFIG_KEYS.slackWebhookUrls) ?? emptyObject,
     smtpPassword: config.getSecret(SECRET_CONFIG_KEYS.smtpPassword) ?? pulumi.secret(""),
@@ -88,3 +88,16 @@ export const receivers = plan.receivers.map((receiver) => receiver.name);
 export const alertmanagerConfigMap = routing.alertmanagerConfigMapName;
 export const alertmanagerSecret = routing.alertmanagerSecretName;
 export const summary = renderSummary(model, plan);
+/** Per team: its PagerDuty services and escalation policies, and its Slack channel. */
+export const teams = pulumi.output(
+  Object.fromEntries(
+    Object.entries(routing.teams).map(([id, team]) => [
+      id,
+      {
+        serviceIds: team.serviceIds,
+        escalationPolicyIds: team.escalationPolicyIds,
+        slackChannel: { name: team.slackChannel.name, id: team.slackChannelId },
+      },
+    ]),
+  ),
+);

@@ -11,6 +11,8 @@ export interface DeclaredResource {
   parent?: string;
   /** The inputs as the engine received them; a secret is `{ secret: true, value }`. */
   inputs: Record<string, unknown>;
+  /** Set when the resource is protected from deletion. */
+  protect?: boolean;
 }
 
 export interface ProgramRun {
@@ -26,6 +28,7 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getProtect(): boolean;
 }
 interface MonitorWithRegister {
   registerResource(request: RegisterRequest, callback: (...args: unknown[]) => void): void;
@@ -98,6 +101,15 @@ function urnTail(urn: string): string {
   return `${typePath.split("$").pop()}::${name.join("::")}`;
 }
 
+/** Outputs the providers would compute, as recognisable placeholders. */
+function mockOutputs(type: string, name: string): Record<string, unknown> {
+  if (type === "pagerduty:index/serviceIntegration:ServiceIntegration") {
+    return { integrationKey: `integration-key-of-${name}` };
+  }
+  if (type === "pulumi-nodejs:dynamic:Resource") return { channelId: `C-${name}` };
+  return {};
+}
+
 /**
  * Sets the stack config, installs recording mocks, imports the program and waits until every
  * resource is registered. One run per process: the Pulumi runtime keeps global state.
@@ -118,6 +130,7 @@ export async function runProgram(
 
   const resources: DeclaredResource[] = [];
   const parents = new Map<string, string>();
+  const protectedResources = new Set<string>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -126,9 +139,12 @@ export async function runProgram(
           name: args.name,
           inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
         });
-        return { id: `${args.name}-id`, state: args.inputs };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...mockOutputs(args.type, args.name) } };
       },
-      call: (args) => args.inputs,
+      call: (args) => ({
+        ...args.inputs,
+        id: `${args.token.split(":").pop()}-${JSON.stringify(args.inputs)}`,
+      }),
     },
     PROJECT,
     stack,
@@ -138,7 +154,9 @@ export async function runProgram(
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
-    if (request.getParent()) parents.set(`${request.getType()}::${request.getName()}`, request.getParent());
+    const key = `${request.getType()}::${request.getName()}`;
+    if (request.getParent()) parents.set(key, request.getParent());
+    if (request.getProtect()) protectedResources.add(key);
     register(request, callback);
   };
 
@@ -164,6 +182,7 @@ export async function runProgram(
   for (const resource of resources) {
     const parentUrn = parents.get(`${resource.type}::${resource.name}`);
     if (parentUrn) resource.parent = urnTail(parentUrn);
+    if (protectedResources.has(`${resource.type}::${resource.name}`)) resource.protect = true;
   }
   return { resources, outputs };
 }

@@ -65,7 +65,7 @@ export function withSecrets(
   });
   const values = { ...stackFile.values };
   const secretKeys = new Set(stackFile.secretKeys);
-  for (const { configKey, field } of buildPlan(model).secretFiles) {
+  for (const { configKey, field } of buildPlan(model).secretInputs) {
     // A value written in plain text stays as it is, so the program rejects it as it would for real.
     if (configKey in stackFile.values && !stackFile.secretKeys.has(configKey)) continue;
     secretKeys.add(configKey);
@@ -117,7 +117,19 @@ export async function render(options: RenderOptions): Promise<string[]> {
     .filter((resource) => resource.type === SECRET)
     .flatMap((resource) => Object.keys((maskSecrets(resource.inputs.stringData) ?? {}) as object));
 
-  emit("resources.json", `${JSON.stringify(maskSecrets(run.resources), null, 2)}\n`);
+  // A dynamic provider's inputs carry its serialised code; the review needs to know it is there, not read it.
+  const readable = run.resources.map((resource) =>
+    typeof resource.inputs.__provider === "string"
+      ? {
+          ...resource,
+          inputs: {
+            ...resource.inputs,
+            __provider: `[dynamic provider code, ${resource.inputs.__provider.length} bytes]`,
+          },
+        }
+      : resource,
+  );
+  emit("resources.json", `${JSON.stringify(maskSecrets(readable), null, 2)}\n`);
   const summary = typeof run.outputs.summary === "string" ? run.outputs.summary : "";
   const outputs = maskSecrets(run.outputs) as Record<string, unknown>;
   delete outputs.summary;

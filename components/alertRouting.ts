@@ -1,15 +1,17 @@
-// Declares the Kubernetes objects that carry the plan: one ConfigMap per vertical (its rule file and
-// its route subtree), the Alertmanager configuration, and the Secret holding the key files.
+// The top component. It declares each team's on-call (PagerDuty and Slack), then the Kubernetes
+// objects that carry the plan: one ConfigMap per vertical (its rule file and its route subtree), the
+// Alertmanager configuration, and the Secret holding the key files, integration keys included.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { objectLabels, PROJECT } from "../model/conventions";
 import type { AlertingPlan, SecretFilePlan } from "../model/plan";
 import { renderAlertmanagerYaml, renderVerticalRouteYaml } from "../render/alertmanager";
 import { renderRuleFiles } from "../render/rules";
+import { TeamOnCall } from "./teamOnCall";
 
 /** Secret config values, each already a Pulumi secret. */
 export interface SecretValues {
-  pagerdutyRoutingKeys: pulumi.Output<Record<string, string>>;
+  slackToken: pulumi.Output<string>;
   slackWebhookUrls: pulumi.Output<Record<string, string>>;
   smtpPassword: pulumi.Output<string>;
   heartbeatToken: pulumi.Output<string>;
@@ -22,6 +24,8 @@ export interface AlertRoutingArgs {
   namespace: string;
   /** Prefix of the Kubernetes object names; defaults to the project name. */
   objectPrefix?: string;
+  /** Overrides the Slack Web API URL. */
+  slackApiUrl?: string;
 }
 
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
@@ -32,11 +36,19 @@ export const routeFileKey = (vertical: string): string => `${vertical}.route.yam
 export function secretFileData(
   files: readonly SecretFilePlan[],
   secrets: SecretValues,
+  integrationKeys: Readonly<Record<string, pulumi.Output<string>>>,
 ): Record<string, pulumi.Output<string>> {
   const data: Record<string, pulumi.Output<string>> = {};
-  for (const { file, configKey, field } of files) {
+  for (const file of files) {
+    if (file.source === "integration") {
+      const key = integrationKeys[file.receiver];
+      if (!key) throw new Error(`no PagerDuty integration for receiver ${file.receiver}`);
+      data[file.file] = pulumi.secret(key);
+      continue;
+    }
+    const { configKey, field } = file.secret;
     const value = secrets[configKey] as pulumi.Output<string | Record<string, string>>;
-    data[file] = pulumi.secret(value.apply((v) => (typeof v === "string" ? v : v[field ?? ""])));
+    data[file.file] = pulumi.secret(value.apply((v) => (typeof v === "string" ? v : v[field ?? ""])));
   }
   return data;
 }
@@ -47,12 +59,40 @@ export class AlertRouting extends pulumi.ComponentResource {
   public readonly alertmanagerSecret: k8s.core.v1.Secret;
   public readonly alertmanagerConfigMapName: pulumi.Output<string>;
   public readonly alertmanagerSecretName: pulumi.Output<string>;
+  public readonly teams: Record<string, TeamOnCall>;
 
   constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${PROJECT}:routing:AlertRouting`, name, {}, opts);
     const { plan, namespace } = args;
     const prefix = args.objectPrefix ?? PROJECT;
     const ruleFiles = renderRuleFiles(plan);
+
+    this.teams = {};
+    const userIds = new Map<string, pulumi.Output<string>>();
+    const scheduleIds = new Map<string, pulumi.Output<string>>();
+    const integrationKeys: Record<string, pulumi.Output<string>> = {};
+    for (const teamPlan of plan.onCall.teams) {
+      const team = new TeamOnCall(
+        `${name}-${teamPlan.team}`,
+        {
+          plan: teamPlan,
+          users: plan.onCall.users.filter((user) => user.homeTeam === teamPlan.team),
+          knownUserIds: userIds,
+          knownScheduleIds: scheduleIds,
+          protect: plan.onCall.protect,
+          slack: {
+            token: args.secrets.slackToken,
+            apiUrl: args.slackApiUrl,
+            workspaceId: plan.onCall.slackWorkspaceId,
+          },
+        },
+        { parent: this },
+      );
+      this.teams[teamPlan.team] = team;
+      for (const [email, id] of team.userIds) userIds.set(email, id);
+      if (team.scheduleId) scheduleIds.set(teamPlan.team, team.scheduleId);
+      Object.assign(integrationKeys, team.integrationKeys);
+    }
 
     this.ruleConfigMaps = {};
     for (const { vertical } of plan.verticalRoutes) {
@@ -92,7 +132,7 @@ export class AlertRouting extends pulumi.ComponentResource {
           annotations: { "agent-alert-routing/mount-path": plan.secretMountPath },
         },
         type: "Opaque",
-        stringData: secretFileData(plan.secretFiles, args.secrets),
+        stringData: secretFileData(plan.secretFiles, args.secrets, integrationKeys),
       },
       { parent: this },
     );

@@ -4,7 +4,7 @@ import { KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "./conventions";
 import { parseDuration } from "./duration";
 
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
-const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
 
 /**
@@ -53,6 +53,8 @@ const team = z
         turnLengthDays: z.number().int().min(1).max(28).default(7),
         handoffDay: weekday.default("monday"),
         handoffTime: clock.default("09:00"),
+        /** Zone of the hand-off time for a 24x7 rotation; defaults to the first member's. */
+        timeZone: timeZone.optional(),
       })
       .strict()
       .default({}),
@@ -154,6 +156,38 @@ const emailSettings = z
   })
   .strict();
 
+const pagerduty = z
+  .object({
+    /**
+     * Protect services, escalation policies and schedules from deletion: deleting a service
+     * deletes its incident history. Set in production; leave staging disposable.
+     */
+    protect: z.boolean().default(false),
+    /** Prefix of every PagerDuty display name; defaults to `[<stack>] ` so stacks never collide. */
+    namePrefix: z.string().optional(),
+    /** PagerDuty resolves an incident Alertmanager never resolved (a lost resolve) after this. */
+    autoResolveTimeoutMinutes: z.number().int().min(1).max(1440).default(240),
+    /** An acknowledged incident that nobody resolves triggers again after this. */
+    acknowledgementTimeoutMinutes: z.number().int().min(1).max(1440).default(30),
+    /** A SEV1 incident reaches the executive team at most this long after it triggers. */
+    sev1ExecutiveWithinMinutes: z.number().int().min(2).max(240).default(30),
+    /** With a workspace id, each team's services post incident updates to its Slack channel. */
+    slackWorkspaceId: z
+      .string()
+      .regex(/^T[A-Z0-9]+$/, "is not a Slack workspace id (like T0123ABCD)")
+      .optional(),
+  })
+  .strict()
+  .default({});
+
+const slack = z
+  .object({
+    /** Overrides the Slack Web API URL (tests point it at a stand-in). */
+    apiUrl: z.string().url().optional(),
+  })
+  .strict()
+  .default({});
+
 const kubernetes = z
   .object({
     namespace: id.default("monitoring"),
@@ -175,6 +209,8 @@ export const stackConfigSchema = z
     verticals: z.array(vertical).min(1),
     alertmanager,
     email: emailSettings,
+    pagerduty,
+    slack,
     kubernetes,
   })
   .strict();

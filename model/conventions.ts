@@ -120,12 +120,14 @@ export const CONFIG_KEYS = {
   verticals: "verticals",
   alertmanager: "alertmanager",
   email: "email",
+  pagerduty: "pagerduty",
+  slack: "slack",
   kubernetes: "kubernetes",
 } as const;
 
 /** Secret config keys: each is a Pulumi secret (`pulumi config set --secret`). */
 export const SECRET_CONFIG_KEYS = {
-  pagerdutyRoutingKeys: "pagerdutyRoutingKeys",
+  slackToken: "slackToken",
   slackWebhookUrls: "slackWebhookUrls",
   smtpPassword: "smtpPassword",
   heartbeatToken: "heartbeatToken",

@@ -18,6 +18,7 @@ import {
   type Severity,
   WATCHDOG_ALERT,
 } from "./conventions";
+import { type TeamCoverage, teamCoverages } from "./coverage";
 import { DURATION_HINT, parseDuration } from "./duration";
 import { IssueList, joinPath } from "./errors";
 import { ownerOf } from "./ownership";
@@ -81,6 +82,8 @@ export interface AlertingModel {
   teams: ReadonlyMap<string, TeamConfig>;
   tiers: ReadonlyMap<string, TierConfig>;
   verticals: Vertical[];
+  /** Who is on call for each team, and when (see coverage.ts). */
+  coverage: ReadonlyMap<string, TeamCoverage>;
 }
 
 export interface ModelInput {
@@ -436,6 +439,7 @@ export function buildModel(input: ModelInput): AlertingModel {
   issues.throwIfAny();
 
   return {
+    coverage: teamCoverages(config, verticals, alertsOf, input.stackFile),
     stack: input.stack,
     stackFile: input.stackFile,
     config,

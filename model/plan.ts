@@ -1,5 +1,6 @@
 // The routing plan: everything that decides where an alert goes, as plain data. Renderers serialise
 // it and components declare it; neither adds a decision of its own.
+import type { BusinessHours } from "./businessHours";
 import type { TeamConfig, Timing } from "./config";
 import {
   COST_SPIKE_CATEGORY,
@@ -16,10 +17,10 @@ import {
   slackWebhookFile,
   tierIntervalName,
   WATCHDOG_ALERT,
-  WEEKDAYS,
-  type Weekday,
 } from "./conventions";
+import { tierHours } from "./coverage";
 import type { Alert, AlertingModel, Rule, Vertical } from "./index";
+import { buildOnCallPlan, type OnCallPlan } from "./onCall";
 import { toolOwnerEntries } from "./ownership";
 
 export type MatchOp = "=" | "!=" | "=~" | "!~";
@@ -56,10 +57,7 @@ export interface ReceiverPlan {
 export interface TimeIntervalPlan {
   name: string;
   tier: string;
-  timeZone: string;
-  weekdays: Weekday[];
-  start: string;
-  end: string;
+  hours: BusinessHours;
 }
 
 export interface InhibitRulePlan {
@@ -83,13 +81,20 @@ export interface RuleFilePlan {
   groups: { name: string; interval?: string; rules: RenderedRule[] }[];
 }
 
-/** A file in the Alertmanager Secret, and the secret config value it holds. */
-export interface SecretFilePlan {
-  file: string;
+/** A secret config value: a key, and the entry inside it when the value is an object. */
+export interface SecretRef {
   configKey: (typeof SECRET_CONFIG_KEYS)[keyof typeof SECRET_CONFIG_KEYS];
-  /** The entry inside an object-valued secret (a team or receiver), absent for a single value. */
   field?: string;
 }
+
+/**
+ * A file in the Alertmanager Secret and where its value comes from: a secret config value, or the
+ * integration key of the PagerDuty service that a paging receiver is named after.
+ */
+export type SecretFilePlan = { file: string } & (
+  | { source: "config"; secret: SecretRef }
+  | { source: "integration"; receiver: string }
+);
 
 export interface AlertmanagerGlobalPlan {
   resolveTimeout: string;
@@ -108,8 +113,11 @@ export interface AlertingPlan {
   inhibitRules: InhibitRulePlan[];
   ruleFiles: RuleFilePlan[];
   secretFiles: SecretFilePlan[];
+  /** Every secret config value the program needs, for the check that each is set as a secret. */
+  secretInputs: SecretRef[];
   /** Absolute directory where Alertmanager finds the Secret's files. */
   secretMountPath: string;
+  onCall: OnCallPlan;
 }
 
 const eq = (name: string, value: string): Matcher => ({ name, op: "=", value });
@@ -133,6 +141,18 @@ function timed(route: RoutePlan, timing: Timing): RoutePlan {
   };
 }
 
+/**
+ * When an owner is paged under a tier: always, inside some business hours (the names of their time
+ * intervals), or never. The stricter of the tier's coverage and the team's on-call coverage wins.
+ */
+function pagingWindow(model: AlertingModel, owner: string, tier: string): "always" | string[] | "never" {
+  const tierCoverage = model.tiers.get(tier);
+  const team = model.coverage.get(owner) ?? { kind: "email-only" };
+  if (!tierCoverage || tierCoverage.coverage === "email-only" || team.kind === "email-only") return "never";
+  if (tierCoverage.coverage === "business-hours") return [tierIntervalName(tier)];
+  return team.kind === "24x7" ? "always" : team.tiers.map(tierIntervalName);
+}
+
 /** The routes of one owner under one tier: who is paged, who is told, and when. */
 function tierLeaf(
   model: AlertingModel,
@@ -140,9 +160,9 @@ function tierLeaf(
   owner: string,
   tier: string,
 ): RoutePlan[] | string {
-  const coverage = model.tiers.get(tier);
+  const window = pagingWindow(model, owner, tier);
   const { timings } = model.config.alertmanager;
-  if (!coverage || coverage.coverage === "email-only") return receiverName(owner, "email");
+  if (window === "never") return receiverName(owner, "email");
   const paging: RoutePlan[] = [];
   if (vertical.sev1EscalatesToExec) {
     paging.push({
@@ -155,22 +175,16 @@ function tierLeaf(
     { matchers: [eq(LABEL.severity, "warning")], receiver: receiverName(owner, "slack") },
     timings.warning,
   );
-  if (coverage.coverage === "24x7")
-    return [...paging.map((route) => timed(route, timings.critical)), warning];
+  if (window === "always") return [...paging.map((route) => timed(route, timings.critical)), warning];
   // Time intervals mute a route without making it stop matching, so a business-hours page is a pair:
   // the pager route, active in hours, continues to its twin, which is muted in hours and tells
   // Slack and e-mail outside them. The twins share a route key (same matchers); that is harmless,
   // since Alertmanager logs notifications per receiver and only the pager route pages.
-  const interval = tierIntervalName(tier);
   return [
     ...paging.flatMap((route) => [
-      timed({ ...route, continue: true, activeTimeIntervals: [interval] }, timings.critical),
+      timed({ ...route, continue: true, activeTimeIntervals: window }, timings.critical),
       timed(
-        {
-          matchers: route.matchers,
-          receiver: receiverName(owner, "offhours"),
-          muteTimeIntervals: [interval],
-        },
+        { matchers: route.matchers, receiver: receiverName(owner, "offhours"), muteTimeIntervals: window },
         timings.critical,
       ),
     ]),
@@ -271,19 +285,12 @@ function buildReceivers(model: AlertingModel, route: RoutePlan): ReceiverPlan[] 
 }
 
 function buildTimeIntervals(model: AlertingModel): TimeIntervalPlan[] {
-  const intervals: TimeIntervalPlan[] = [];
-  for (const [tier, coverage] of [...model.tiers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    if (coverage.coverage !== "business-hours") continue;
-    intervals.push({
-      name: tierIntervalName(tier),
-      tier,
-      timeZone: coverage.timeZone,
-      weekdays: WEEKDAYS.filter((day) => coverage.days.includes(day)),
-      start: coverage.start,
-      end: coverage.end,
+  return [...model.tiers.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([tier, config]) => {
+      const hours = tierHours(config);
+      return hours ? [{ name: tierIntervalName(tier), tier, hours }] : [];
     });
-  }
-  return intervals;
 }
 
 /** Our routing labels first, in a fixed order, then the catalogue's own labels as written. */
@@ -329,31 +336,29 @@ function buildRuleFile(vertical: Vertical): RuleFilePlan {
 
 function buildSecretFiles(receivers: ReceiverPlan[]): SecretFilePlan[] {
   const files = new Map<string, SecretFilePlan>();
+  const fromConfig = (file: string, configKey: SecretRef["configKey"], field?: string) =>
+    files.set(file, {
+      file,
+      source: "config",
+      secret: field === undefined ? { configKey } : { configKey, field },
+    });
   for (const receiver of receivers) {
     if (receiver.pagerduty) {
-      files.set(receiver.pagerduty.keyFile, {
-        file: receiver.pagerduty.keyFile,
-        configKey: SECRET_CONFIG_KEYS.pagerdutyRoutingKeys,
-        field: receiver.name,
-      });
+      const file = receiver.pagerduty.keyFile;
+      files.set(file, { file, source: "integration", receiver: receiver.pagerduty.service });
     }
-    if (receiver.slack) {
-      files.set(receiver.slack.webhookFile, {
-        file: receiver.slack.webhookFile,
-        configKey: SECRET_CONFIG_KEYS.slackWebhookUrls,
-        field: receiver.team,
-      });
-    }
-    if (receiver.email)
-      files.set(SMTP_PASSWORD_FILE, { file: SMTP_PASSWORD_FILE, configKey: SECRET_CONFIG_KEYS.smtpPassword });
-    if (receiver.heartbeat) {
-      files.set(HEARTBEAT_TOKEN_FILE, {
-        file: HEARTBEAT_TOKEN_FILE,
-        configKey: SECRET_CONFIG_KEYS.heartbeatToken,
-      });
-    }
+    if (receiver.slack)
+      fromConfig(receiver.slack.webhookFile, SECRET_CONFIG_KEYS.slackWebhookUrls, receiver.team);
+    if (receiver.email) fromConfig(SMTP_PASSWORD_FILE, SECRET_CONFIG_KEYS.smtpPassword);
+    if (receiver.heartbeat) fromConfig(HEARTBEAT_TOKEN_FILE, SECRET_CONFIG_KEYS.heartbeatToken);
   }
   return [...files.values()].sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** The secrets behind the Secret's files, and the Slack token that manages the teams' channels. */
+function buildSecretInputs(files: readonly SecretFilePlan[]): SecretRef[] {
+  const refs = files.flatMap((file) => (file.source === "config" ? [file.secret] : []));
+  return [{ configKey: SECRET_CONFIG_KEYS.slackToken }, ...refs];
 }
 
 export function buildPlan(model: AlertingModel): AlertingPlan {
@@ -382,6 +387,7 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
     alertmanager.timings.warning,
   );
   const receivers = buildReceivers(model, route);
+  const secretFiles = buildSecretFiles(receivers);
   return {
     stack: model.stack,
     global: {
@@ -410,7 +416,9 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
       },
     ],
     ruleFiles: model.verticals.map(buildRuleFile),
-    secretFiles: buildSecretFiles(receivers),
+    secretFiles,
+    secretInputs: buildSecretInputs(secretFiles),
     secretMountPath: kubernetes.secretMountPath,
+    onCall: buildOnCallPlan(model, receivers),
   };
 }

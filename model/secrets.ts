@@ -1,7 +1,7 @@
 // Which secret config values the plan needs, and whether the stack provides them as Pulumi secrets.
 import { PROJECT, SECRET_CONFIG_KEYS } from "./conventions";
 import { IssueList } from "./errors";
-import type { SecretFilePlan } from "./plan";
+import type { SecretRef } from "./plan";
 
 /** What the stack holds for one secret config key: whether it is marked secret, and its fields. */
 export interface SecretPresence {
@@ -18,17 +18,17 @@ function setCommand(key: string, field: string | undefined): string {
 }
 
 /**
- * Checks that every secret the plan's Secret files need is set, and set as a Pulumi secret, so a
+ * Checks that every secret the plan needs is set, and set as a Pulumi secret, so a
  * webhook URL or key can never end up in plain stack config.
  */
 export function checkSecrets(
   stackFile: string,
-  files: readonly SecretFilePlan[],
+  secrets: readonly SecretRef[],
   presence: (key: string) => SecretPresence | undefined,
 ): void {
   const issues = new IssueList();
   const reported = new Set<string>();
-  for (const { configKey, field } of files) {
+  for (const { configKey, field } of secrets) {
     const path = `${PROJECT}:${configKey}${field === undefined ? "" : `.${field}`}`;
     const found = presence(configKey);
     if (found && !found.secret && !reported.has(configKey)) {

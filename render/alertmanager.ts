@@ -1,4 +1,5 @@
 // Plan → alertmanager.yaml. Secrets are referenced as files under the Secret's mount path, never inline.
+import { toTimeInterval } from "../model/businessHours";
 import type { AlertingPlan, Matcher, ReceiverPlan, RoutePlan, TimeIntervalPlan } from "../model/plan";
 import { toYaml } from "./yaml";
 
@@ -74,16 +75,7 @@ function renderReceiver(receiver: ReceiverPlan, secretDir: string): Record<strin
 }
 
 function renderTimeInterval(interval: TimeIntervalPlan): Record<string, unknown> {
-  return {
-    name: interval.name,
-    time_intervals: [
-      {
-        weekdays: interval.weekdays,
-        times: [{ start_time: interval.start, end_time: interval.end }],
-        location: interval.timeZone,
-      },
-    ],
-  };
+  return { name: interval.name, time_intervals: [toTimeInterval(interval.hours)] };
 }
 
 /** The Alertmanager configuration as a plain object; `secretDir` is where the key files are mounted. */

@@ -1,7 +1,7 @@
 // A readable summary for reviewers: verticals, teams, receivers, and who gets which alert.
 import { receiverName } from "../model/conventions";
 import { type AlertingModel, alertsOf } from "../model/index";
-import type { AlertingPlan, ReceiverPlan } from "../model/plan";
+import type { AlertingPlan, ReceiverPlan, SecretFilePlan } from "../model/plan";
 
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -42,6 +42,68 @@ function destination(
   if (alert.severity === "warning") return `${receiverName(alert.team, "slack")} (tier ${tier})`;
   const sev1 = vertical.sev1EscalatesToExec && alert.priority === "P1";
   return `${receiverName(alert.team, sev1 ? "sev1" : undefined)} (tier ${tier}: ${coverageText(model, tier)})`;
+}
+
+function secretSource(file: SecretFilePlan): string {
+  if (file.source === "integration")
+    return `the Events API v2 integration key of PagerDuty service \`${file.receiver}\``;
+  const { configKey, field } = file.secret;
+  return `secret config \`${configKey}${field ? `.${field}` : ""}\``;
+}
+
+function onCallSection(plan: AlertingPlan): string {
+  const teamRows = plan.onCall.teams.map((team) => {
+    const coverage =
+      team.coverage.kind === "business-hours"
+        ? `business hours (${team.coverage.tiers.join(", ")})`
+        : team.coverage.kind;
+    const schedule = team.schedule
+      ? `${team.schedule.timeZone}, ${team.schedule.layers.map((layer) => `${layer.users.length} users, ${layer.rotationTurnLengthSeconds / 86400}-day turns from ${layer.rotationVirtualStart}`).join("; ")}`
+      : "none (e-mail only)";
+    return [
+      team.team,
+      coverage,
+      schedule,
+      team.services.map((service) => `\`${service.receiver}\``).join(", ") || "none",
+    ];
+  });
+  const policyRows = plan.onCall.teams.flatMap((team) =>
+    team.policies.map((policy) => [
+      policy.name,
+      policy.levels
+        .map((level, i) => {
+          const targets = level.targets.map((target) =>
+            target.kind === "schedule" ? `${target.team} on-call` : target.email,
+          );
+          return `L${i + 1} ${targets.join(" + ")} (${level.delayMinutes} min)`;
+        })
+        .join(" → "),
+      String(policy.numLoops),
+    ]),
+  );
+  const serviceRows = plan.onCall.teams.flatMap((team) =>
+    team.services.map((service) => [
+      service.name,
+      service.policy,
+      service.urgency.kind === "constant"
+        ? `always ${service.urgency.urgency}`
+        : `high ${service.urgency.supportHours.startTime}–${service.urgency.supportHours.endTime} ${service.urgency.supportHours.timeZone} days ${service.urgency.supportHours.daysOfWeeks.join(",")}, low outside`,
+      `${service.autoResolveTimeoutSeconds / 60} min`,
+      `${service.acknowledgementTimeoutSeconds / 60} min`,
+    ]),
+  );
+  return [
+    "## On call",
+    "",
+    table(["team", "coverage", "rotation", "services"], teamRows),
+    "",
+    table(["escalation policy", "levels", "loops"], policyRows),
+    "",
+    table(["service", "policy", "urgency", "auto-resolve", "ack timeout"], serviceRows),
+    "",
+    `PagerDuty services, escalation policies and schedules are ${plan.onCall.protect ? "protected from deletion" : "not protected (disposable stack)"}.`,
+    "",
+  ].join("\n");
 }
 
 export function renderSummary(model: AlertingModel, plan: AlertingPlan): string {
@@ -111,6 +173,7 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan): string 
     "",
     table(["receiver", "team", "notifies"], receiverRows),
     "",
+    onCallSection(plan),
     "## Who gets which alert",
     "",
     ...alertSections.flatMap((section) => [section, ""]),
@@ -118,9 +181,7 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan): string 
     "",
     `Mounted from the Kubernetes Secret at \`${plan.secretMountPath}\`; values are Pulumi secrets and are never rendered.`,
     "",
-    ...plan.secretFiles.map(
-      (file) => `- \`${file.file}\` ← \`${file.configKey}${file.field ? `.${file.field}` : ""}\``,
-    ),
+    ...plan.secretFiles.map((file) => `- \`${file.file}\` ← ${secretSource(file)}`),
     "",
   ].join("\n");
 }

@@ -14,5 +14,6 @@ node --import tsx --test --test-reporter=spec \
   tests/unit/*.test.ts \
   tests/component/*.test.ts \
   tests/cli/*.test.ts \
+  tests/slack/*.test.ts \
   tests/tools/*.test.ts \
   tests/golden/*.test.ts

@@ -1,37 +1,49 @@
-// The real program under the mock engine: what it declares, how secrets flow, what stays plain.
+// The real program under the mock engine for prod: what it declares, how keys flow, what stays plain.
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import yaml from "js-yaml";
-import { type DeclaredResource, isSecretValue, type ProgramRun, runProgram } from "../../cli/mockEngine";
-import { withSecrets } from "../../cli/render";
-import { readStackFile } from "../../cli/stackFile";
-import { PROJECT_DIR } from "../support/tools";
+import { isSecretValue, type ProgramRun } from "../../cli/mockEngine";
+import type { StackFile } from "../../cli/stackFile";
+import { named, ofType, PD, runStack, testSecret, unwrap } from "../support/program";
 
-const secretValue = (key: string, field?: string) => `test-secret/${key}/${field ?? "-"}`;
-const stackFile = withSecrets("prod", readStackFile(path.join(PROJECT_DIR, "Pulumi.prod.yaml")), secretValue);
+let run: ProgramRun & { stackFile: StackFile };
+const configMaps = () => ofType(run, "kubernetes:core/v1:ConfigMap");
 
-let program: ProgramRun;
-const ofType = (type: string): DeclaredResource[] =>
-  program.resources.filter((resource) => resource.type === type);
-const configMaps = () => ofType("kubernetes:core/v1:ConfigMap");
+interface TeamConfig {
+  id: string;
+  members: { email: string; existing?: boolean }[];
+  escalation?: { secondary?: string[] };
+}
+
+interface ScheduleInputs {
+  name: string;
+  timeZone: string;
+  teams: string[];
+  layers: {
+    rotationTurnLengthSeconds: number;
+    rotationVirtualStart: string;
+    users: string[];
+    restrictions?: unknown;
+  }[];
+}
 
 before(async () => {
-  program = await runProgram("prod", stackFile.values, stackFile.secretKeys);
+  run = await runStack("prod");
 });
 
-describe("the prod program under the mock engine", () => {
-  it("declares one top component, a ConfigMap per vertical, the Alertmanager ConfigMap and one Secret", () => {
-    assert.equal(ofType("agent-alert-routing:routing:AlertRouting").length, 1);
-    const verticals = (stackFile.values.verticals as { id: string }[]).map((vertical) => vertical.id);
+describe("the prod program: Kubernetes objects", () => {
+  it("declares a ConfigMap per vertical, the Alertmanager ConfigMap and one Secret, under the top component", () => {
+    assert.equal(ofType(run, "agent-alert-routing:routing:AlertRouting").length, 1);
+    const verticals = (run.stackFile.values.verticals as { id: string }[]).map((vertical) => vertical.id);
     const ruleMaps = configMaps().filter((resource) => resource.name.startsWith("alert-routing-rules-"));
     assert.deepEqual(
       ruleMaps.map((resource) => resource.name.slice("alert-routing-rules-".length)).sort(),
       [...verticals].sort(),
     );
     assert.equal(configMaps().length, verticals.length + 1);
-    assert.equal(ofType("kubernetes:core/v1:Secret").length, 1);
-    for (const resource of program.resources.slice(1)) {
+    assert.equal(ofType(run, "kubernetes:core/v1:Secret").length, 1);
+    for (const resource of [...configMaps(), ...ofType(run, "kubernetes:core/v1:Secret")]) {
       assert.equal(resource.parent, "agent-alert-routing:routing:AlertRouting::alert-routing", resource.name);
     }
   });
@@ -52,51 +64,188 @@ describe("the prod program under the mock engine", () => {
     }
   });
 
-  it("puts every key file the Alertmanager config names into the Secret, with the right secret", () => {
-    const alertmanager = configMaps().find((resource) => resource.name === "alert-routing-alertmanager");
-    assert.ok(alertmanager, "the Alertmanager ConfigMap is not declared");
+  it("puts every key file the Alertmanager config names into the Secret, each from its source", () => {
+    const alertmanager = named(run, "alert-routing-alertmanager");
     const text = (alertmanager.inputs.data as Record<string, string>)["alertmanager.yaml"];
     const referenced = [...text.matchAll(/_file: (\S+)/g)].map((match) => match[1]);
     assert.ok(referenced.length > 0);
-    const secret = ofType("kubernetes:core/v1:Secret")[0];
+    const secret = ofType(run, "kubernetes:core/v1:Secret")[0];
     assert.ok(isSecretValue(secret.inputs.stringData), "stringData must be a secret");
     const files = (secret.inputs.stringData as { value: Record<string, unknown> }).value;
-    const unwrap = (value: unknown) => (isSecretValue(value) ? value.value : value);
     for (const reference of referenced) {
       assert.equal(path.dirname(reference), "/etc/alertmanager/secrets");
       assert.ok(path.basename(reference) in files, `${reference} is not in the Secret`);
     }
-    assert.equal(unwrap(files["pagerduty-ai-eng.key"]), secretValue("pagerdutyRoutingKeys", "ai-eng"));
+    // PagerDuty keys come from the services' Events API v2 integrations, not from config.
+    assert.equal(
+      unwrap(files["pagerduty-ai-eng.key"]),
+      "integration-key-of-alert-routing-ai-eng-service-ai-eng-events",
+    );
     assert.equal(
       unwrap(files["pagerduty-ai-eng-sev1.key"]),
-      secretValue("pagerdutyRoutingKeys", "ai-eng-sev1"),
+      "integration-key-of-alert-routing-ai-eng-service-ai-eng-sev1-events",
     );
-    assert.equal(unwrap(files["slack-crm-owners.url"]), secretValue("slackWebhookUrls", "crm-owners"));
-    assert.equal(unwrap(files["smtp-password"]), secretValue("smtpPassword"));
-    assert.equal(unwrap(files["heartbeat-token"]), secretValue("heartbeatToken"));
+    assert.equal(unwrap(files["slack-crm-owners.url"]), testSecret("slackWebhookUrls", "crm-owners"));
+    assert.equal(unwrap(files["smtp-password"]), testSecret("smtpPassword"));
+    assert.equal(unwrap(files["heartbeat-token"]), testSecret("heartbeatToken"));
   });
 
-  it("never puts a secret value in a ConfigMap or a stack output", () => {
-    const plain = JSON.stringify([configMaps(), program.outputs]);
-    assert.doesNotMatch(plain, /test-secret\//);
-    assert.ok(!Object.values(program.outputs).some(isSecretValue));
+  it("never puts a secret value or an integration key in a ConfigMap or a stack output", () => {
+    const plain = JSON.stringify([configMaps(), run.outputs]);
+    assert.doesNotMatch(plain, /test-secret\/|integration-key-of-/);
+    assert.ok(!Object.values(run.outputs).some(isSecretValue));
     assert.match(
-      JSON.stringify(ofType("kubernetes:core/v1:Secret")),
-      /test-secret\//,
-      "the check above can fail",
+      JSON.stringify(ofType(run, "kubernetes:core/v1:Secret")),
+      /test-secret\/.*integration-key-of-|integration-key-of-.*test-secret\//,
     );
   });
+});
 
-  it("exports the verticals, receivers and a summary", () => {
-    assert.deepEqual(program.outputs.verticals, [
-      "healthcare",
-      "real-estate",
-      "sales",
-      "after-hours",
-      "salon",
-      "it-helpdesk",
+describe("the prod program: PagerDuty", () => {
+  const teams = () => run.stackFile.values.teams as TeamConfig[];
+
+  it("declares resources per team, never per alert", () => {
+    const created = new Set(
+      teams().flatMap((team) =>
+        team.members.filter((member) => !member.existing).map((member) => member.email),
+      ),
+    );
+    const counts = Object.fromEntries(
+      Object.entries(PD).map(([key, type]) => [key, ofType(run, type).length]),
+    );
+    assert.deepEqual(counts, {
+      team: teams().length,
+      user: created.size,
+      membership: teams().reduce((sum, team) => sum + team.members.length, 0),
+      // Every team has a rotation: five owners paged 24x7, and the executive for SEV1.
+      schedule: teams().length,
+      // One policy and one service per paging team, and the SEV1 variant of each (healthcare).
+      policy: 10,
+      service: 10,
+      integration: 10,
+      slackConnection: 0,
+    });
+    assert.equal(ofType(run, "agent-alert-routing:pagerduty:TeamOnCall").length, teams().length);
+  });
+
+  it("parents each team's PagerDuty objects to its TeamOnCall and its schedule to its rotation", () => {
+    for (const type of [PD.team, PD.policy, PD.service, PD.integration, PD.membership]) {
+      for (const resource of ofType(run, type)) {
+        assert.match(
+          resource.parent ?? "",
+          /^agent-alert-routing:pagerduty:TeamOnCall::alert-routing-/,
+          resource.name,
+        );
+      }
+    }
+    for (const resource of ofType(run, PD.schedule)) {
+      assert.match(resource.parent ?? "", /^agent-alert-routing:pagerduty:OnCallRotation::/, resource.name);
+    }
+  });
+
+  it("rotates each team weekly over its members, without restrictions in 24x7 coverage", () => {
+    const schedule = named(run, "alert-routing-ai-eng-rotation-schedule").inputs as unknown as ScheduleInputs;
+    assert.equal(schedule.name, "AI Engineering on-call");
+    assert.equal(schedule.timeZone, "America/New_York");
+    assert.deepEqual(schedule.teams, ["alert-routing-ai-eng-team-id"]);
+    const [layer] = schedule.layers;
+    assert.equal(schedule.layers.length, 1);
+    assert.equal(layer.rotationTurnLengthSeconds, 7 * 86400);
+    assert.equal(
+      layer.rotationVirtualStart,
+      "2024-01-01T10:00:00-05:00",
+      "Monday 10:00, the configured hand-off",
+    );
+    assert.deepEqual(layer.users, [
+      "alert-routing-ai-eng-user-dana-levi-callsphere-example-id",
+      "alert-routing-ai-eng-user-emeka-obi-callsphere-example-id",
+      "alert-routing-ai-eng-user-farah-haddad-callsphere-example-id",
     ]);
-    assert.ok((program.outputs.receivers as string[]).includes("crm-owners"));
-    assert.match(program.outputs.summary as string, /## Who gets which alert/);
+    assert.equal(layer.restrictions, undefined);
+  });
+
+  it("escalates from the schedule to the secondary responders, with the configured delay and loops", () => {
+    const policy = named(run, "alert-routing-ai-eng-policy").inputs;
+    assert.equal(policy.numLoops, 2);
+    assert.equal(policy.teams, "alert-routing-ai-eng-team-id");
+    assert.deepEqual(policy.rules, [
+      {
+        escalationDelayInMinutes: 10,
+        targets: [{ type: "schedule_reference", id: "alert-routing-ai-eng-rotation-schedule-id" }],
+      },
+      {
+        escalationDelayInMinutes: 10,
+        targets: [{ type: "user_reference", id: 'getUser-{"email":"ml-lead@callsphere.example"}' }],
+      },
+    ]);
+  });
+
+  it("ends every SEV1 policy at the executive's rotation within the configured minutes", () => {
+    const within = (run.stackFile.values.pagerduty as { sev1ExecutiveWithinMinutes: number })
+      .sev1ExecutiveWithinMinutes;
+    const sev1 = ofType(run, PD.policy).filter((policy) => policy.name.endsWith("-policy-sev1"));
+    assert.equal(sev1.length, 5);
+    for (const policy of sev1) {
+      const rules = (
+        policy.inputs as { rules: { escalationDelayInMinutes: number; targets: { id: string }[] }[] }
+      ).rules;
+      const last = rules[rules.length - 1];
+      assert.deepEqual(last.targets, [
+        { type: "schedule_reference", id: "alert-routing-exec-rotation-schedule-id" },
+      ]);
+      const reached = rules.slice(0, -1).reduce((sum, rule) => sum + rule.escalationDelayInMinutes, 0);
+      assert.ok(reached <= within, `${policy.name} reaches the executive after ${reached} minutes`);
+    }
+  });
+
+  it("gives each service its policy, high urgency around the clock, and deliberate timeouts", () => {
+    const service = named(run, "alert-routing-ai-eng-service-ai-eng").inputs;
+    assert.equal(service.escalationPolicy, "alert-routing-ai-eng-policy-id");
+    assert.deepEqual(service.incidentUrgencyRule, { type: "constant", urgency: "high" });
+    assert.equal(service.autoResolveTimeout, "14400");
+    assert.equal(service.acknowledgementTimeout, "1800");
+    assert.equal(service.supportHours, undefined);
+    const sev1 = named(run, "alert-routing-ai-eng-service-ai-eng-sev1").inputs;
+    assert.equal(sev1.escalationPolicy, "alert-routing-ai-eng-policy-sev1-id");
+    const integration = named(run, "alert-routing-ai-eng-service-ai-eng-events").inputs;
+    assert.deepEqual(integration, {
+      name: "Alertmanager (Events API v2)",
+      service: "alert-routing-ai-eng-service-ai-eng-id",
+      type: "events_api_v2_inbound_integration",
+    });
+  });
+
+  it("protects services, escalation policies and schedules, as the prod config asks", () => {
+    for (const type of [PD.service, PD.policy, PD.schedule]) {
+      for (const resource of ofType(run, type)) assert.equal(resource.protect, true, resource.name);
+    }
+    assert.ok(!ofType(run, PD.user).some((resource) => resource.protect));
+  });
+
+  it("manages one Slack channel per team with the token as a secret, and exports per-team ids", () => {
+    const channels = ofType(run, "pulumi-nodejs:dynamic:Resource");
+    assert.deepEqual(
+      channels.map((channel) => channel.inputs.name).sort(),
+      teams()
+        .map((team) => {
+          const config = team as TeamConfig & { slackChannel: string };
+          return config.slackChannel.slice(1);
+        })
+        .sort(),
+    );
+    for (const channel of channels) {
+      assert.ok(isSecretValue(channel.inputs.token), `${channel.name} token must be secret`);
+      assert.equal(unwrap(channel.inputs.token), testSecret("slackToken"));
+    }
+    const exported = run.outputs.teams as Record<
+      string,
+      { serviceIds: Record<string, string>; slackChannel: { name: string } }
+    >;
+    assert.deepEqual(exported["crm-owners"].serviceIds, {
+      "crm-owners": "alert-routing-crm-owners-service-crm-owners-id",
+      "crm-owners-sev1": "alert-routing-crm-owners-service-crm-owners-sev1-id",
+    });
+    assert.equal(exported["crm-owners"].slackChannel.name, "oncall-crm");
+    assert.match(run.outputs.summary as string, /## On call/);
   });
 });

@@ -133,10 +133,12 @@ describe("tiers", () => {
       {
         name: "business-hours",
         tier: "business",
-        timeZone: "America/New_York",
-        weekdays: ["monday", "tuesday", "wednesday", "thursday", "friday"],
-        start: "09:00",
-        end: "18:00",
+        hours: {
+          timeZone: "America/New_York",
+          days: ["monday", "tuesday", "wednesday", "thursday", "friday"],
+          start: "09:00",
+          end: "18:00",
+        },
       },
     ]);
   });

@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { SECRET_CONFIG_KEYS, SMTP_PASSWORD_FILE, slackWebhookFile } from "../../model/conventions";
+import { SECRET_CONFIG_KEYS } from "../../model/conventions";
 import { formatIssue, ValidationError } from "../../model/errors";
 import { type Alert, alertsOf, buildModel } from "../../model/index";
-import type { SecretFilePlan } from "../../model/plan";
+import type { SecretRef } from "../../model/plan";
 import { checkSecrets, type SecretPresence } from "../../model/secrets";
 import {
   assertHasIssue,
@@ -815,14 +815,10 @@ describe("ValidationError", () => {
 });
 
 describe("checkSecrets", () => {
-  const files: SecretFilePlan[] = [
-    {
-      file: slackWebhookFile("platform"),
-      configKey: SECRET_CONFIG_KEYS.slackWebhookUrls,
-      field: "platform",
-    },
-    { file: slackWebhookFile("ai-eng"), configKey: SECRET_CONFIG_KEYS.slackWebhookUrls, field: "ai-eng" },
-    { file: SMTP_PASSWORD_FILE, configKey: SECRET_CONFIG_KEYS.smtpPassword },
+  const files: SecretRef[] = [
+    { configKey: SECRET_CONFIG_KEYS.slackWebhookUrls, field: "platform" },
+    { configKey: SECRET_CONFIG_KEYS.slackWebhookUrls, field: "ai-eng" },
+    { configKey: SECRET_CONFIG_KEYS.smtpPassword },
   ];
   const allSet: Record<string, SecretPresence> = {
     slackWebhookUrls: { secret: true, fields: ["platform", "ai-eng"] },

@@ -1,0 +1,113 @@
+// Business hours are defined once, on a tier, and become three things that must agree: the
+// Alertmanager time interval, the PagerDuty schedule restrictions, and the service's support hours.
+import { WEEKDAYS, type Weekday } from "./conventions";
+
+export interface BusinessHours {
+  timeZone: string;
+  days: readonly Weekday[];
+  /** `HH:MM`, inclusive. */
+  start: string;
+  /** `HH:MM`, exclusive, later than start on the same day. */
+  end: string;
+}
+
+export interface AlertmanagerTimeInterval {
+  weekdays: Weekday[];
+  times: { start_time: string; end_time: string }[];
+  location: string;
+}
+
+export interface ScheduleRestriction {
+  type: "weekly_restriction";
+  /** ISO weekday: 1 is Monday, 7 is Sunday. */
+  startDayOfWeek: number;
+  startTimeOfDay: string;
+  durationSeconds: number;
+}
+
+export interface SupportHours {
+  type: "fixed_time_per_day";
+  timeZone: string;
+  daysOfWeeks: number[];
+  startTime: string;
+  endTime: string;
+}
+
+export function clockMinutes(clock: string): number {
+  const [hours, minutes] = clock.split(":").map(Number);
+  return hours * 60 + minutes;
+}
+
+/** ISO weekday number of a day name: monday → 1, sunday → 7. */
+export function isoWeekday(day: Weekday): number {
+  return WEEKDAYS.indexOf(day) + 1;
+}
+
+function orderedDays(hours: BusinessHours): Weekday[] {
+  return WEEKDAYS.filter((day) => hours.days.includes(day));
+}
+
+export function toTimeInterval(hours: BusinessHours): AlertmanagerTimeInterval {
+  return {
+    weekdays: orderedDays(hours),
+    times: [{ start_time: hours.start, end_time: hours.end }],
+    location: hours.timeZone,
+  };
+}
+
+/** One weekly restriction per day; the schedule carrying them must use `hours.timeZone`. */
+export function toScheduleRestrictions(hours: BusinessHours): ScheduleRestriction[] {
+  const durationSeconds = (clockMinutes(hours.end) - clockMinutes(hours.start)) * 60;
+  return orderedDays(hours).map((day) => ({
+    type: "weekly_restriction",
+    startDayOfWeek: isoWeekday(day),
+    startTimeOfDay: `${hours.start}:00`,
+    durationSeconds,
+  }));
+}
+
+export function toSupportHours(hours: BusinessHours): SupportHours {
+  return {
+    type: "fixed_time_per_day",
+    timeZone: hours.timeZone,
+    daysOfWeeks: orderedDays(hours).map(isoWeekday),
+    startTime: `${hours.start}:00`,
+    endTime: `${hours.end}:00`,
+  };
+}
+
+// Building a formatter costs far more than using one; routing questions ask thousands of times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let found = formatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "long",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, found);
+  }
+  return found;
+}
+
+/** The wall-clock weekday and minute of the day of an instant, in a time zone. */
+export function localTime(instant: Date, timeZone: string): { weekday: Weekday; minute: number } {
+  const parts = formatter(timeZone).formatToParts(instant);
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? "";
+  return {
+    weekday: part("weekday").toLowerCase() as Weekday,
+    minute: Number(part("hour")) * 60 + Number(part("minute")),
+  };
+}
+
+/** Alertmanager's reading of a time interval: weekday and [start, end) in the interval's location. */
+export function timeIntervalContains(interval: AlertmanagerTimeInterval, instant: Date): boolean {
+  const { weekday, minute } = localTime(instant, interval.location);
+  if (!interval.weekdays.includes(weekday)) return false;
+  return interval.times.some(
+    (range) => clockMinutes(range.start_time) <= minute && minute < clockMinutes(range.end_time),
+  );
+}

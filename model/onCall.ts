@@ -1,0 +1,293 @@
+// The PagerDuty and Slack side of the plan: users, one rotation per team following its coverage, one
+// escalation policy per team (plus its SEV1 variant), one service per paging receiver, one channel
+// per team. Components declare exactly this; the counts depend on teams, never on alerts.
+import {
+  type BusinessHours,
+  type ScheduleRestriction,
+  type SupportHours,
+  toScheduleRestrictions,
+  toSupportHours,
+} from "./businessHours";
+import type { TeamConfig } from "./config";
+import { WEEKDAYS } from "./conventions";
+import type { TeamCoverage } from "./coverage";
+import type { AlertingModel } from "./index";
+import type { ReceiverPlan } from "./plan";
+
+export interface UserPlan {
+  email: string;
+  name: string;
+  timeZone: string;
+  /** Looked up by e-mail rather than created: it exists already, or only a secondary names it. */
+  existing: boolean;
+  /** The team whose component declares or looks the user up: the first that lists them. */
+  homeTeam: string;
+}
+
+export type EscalationTarget = { kind: "schedule"; team: string } | { kind: "user"; email: string };
+
+export interface EscalationLevel {
+  delayMinutes: number;
+  targets: EscalationTarget[];
+}
+
+export interface EscalationPolicyPlan {
+  kind: "default" | "sev1";
+  name: string;
+  numLoops: number;
+  levels: EscalationLevel[];
+}
+
+export interface ScheduleLayerPlan {
+  name: string;
+  /** Fixed instants, so a re-run never shows a diff; the hand-off day and time come from config. */
+  start: string;
+  rotationVirtualStart: string;
+  rotationTurnLengthSeconds: number;
+  /** Member e-mails, in rotation order. */
+  users: string[];
+  restrictions: ScheduleRestriction[];
+}
+
+export interface SchedulePlan {
+  name: string;
+  timeZone: string;
+  layers: ScheduleLayerPlan[];
+}
+
+export type UrgencyPlan =
+  | { kind: "constant"; urgency: "high" }
+  | { kind: "support-hours"; supportHours: SupportHours };
+
+export interface ServicePlan {
+  /** The Alertmanager receiver that pages this service; also the name of its key file. */
+  receiver: string;
+  name: string;
+  description: string;
+  policy: "default" | "sev1";
+  urgency: UrgencyPlan;
+  autoResolveTimeoutSeconds: number;
+  acknowledgementTimeoutSeconds: number;
+}
+
+export interface SlackChannelPlan {
+  name: string;
+  topic: string;
+  purpose: string;
+}
+
+export interface TeamOnCallPlan {
+  team: string;
+  name: string;
+  description: string;
+  coverage: TeamCoverage;
+  /** Member e-mails, in config order. */
+  members: string[];
+  schedule?: SchedulePlan;
+  policies: EscalationPolicyPlan[];
+  services: ServicePlan[];
+  slackChannel: SlackChannelPlan;
+}
+
+export interface OnCallPlan {
+  users: UserPlan[];
+  /** In declaration order: the executive team first, since SEV1 policies end at its schedule. */
+  teams: TeamOnCallPlan[];
+  protect: boolean;
+  slackWorkspaceId?: string;
+}
+
+/** A Monday long past: rotations are anchored to it, so their phase never depends on deploy time. */
+const ANCHOR_MONDAY = { year: 2024, month: 1, day: 1 };
+
+function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+  return Math.round((wall - instant.getTime()) / 60000);
+}
+
+/** ISO 8601 with the zone's offset at that wall time, e.g. `2024-01-01T09:00:00-05:00`. */
+export function zonedTimestamp(day: number, clock: string, timeZone: string): string {
+  const [hours, minutes] = clock.split(":").map(Number);
+  const wall = Date.UTC(ANCHOR_MONDAY.year, ANCHOR_MONDAY.month - 1, ANCHOR_MONDAY.day + day, hours, minutes);
+  const offset = offsetMinutes(new Date(wall), timeZone);
+  const date = new Date(wall).toISOString().slice(0, 19);
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  return `${date}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+/**
+ * Each user once, declared by the first team (in declaration order) that names them, as member or
+ * secondary, so every later team finds the id already there. Someone who is only a secondary
+ * responder is not ours to create: they are looked up by e-mail.
+ */
+function buildUsers(teams: readonly TeamConfig[]): UserPlan[] {
+  const members = new Map<string, TeamConfig["members"][number] & { anyExisting: boolean }>();
+  for (const member of teams.flatMap((team) => team.members)) {
+    const key = member.email.toLowerCase();
+    const known = members.get(key);
+    members.set(key, { ...(known ?? member), anyExisting: (known?.anyExisting ?? false) || member.existing });
+  }
+  const users = new Map<string, UserPlan>();
+  for (const team of teams) {
+    for (const email of [...team.members.map((member) => member.email), ...team.escalation.secondary]) {
+      const key = email.toLowerCase();
+      if (users.has(key)) continue;
+      const member = members.get(key);
+      users.set(key, {
+        email: member?.email ?? email,
+        name: member?.name ?? email,
+        timeZone: member?.timeZone ?? "UTC",
+        existing: member ? member.anyExisting : true,
+        homeTeam: team.id,
+      });
+    }
+  }
+  return [...users.values()];
+}
+
+function buildSchedule(team: TeamConfig, coverage: TeamCoverage, prefix: string): SchedulePlan | undefined {
+  if (coverage.kind === "email-only") return undefined;
+  const hours: BusinessHours | undefined = coverage.kind === "business-hours" ? coverage.hours : undefined;
+  // Restrictions are read in the schedule's zone, so a business-hours rotation runs in the tier's zone.
+  const timeZone = hours?.timeZone ?? team.rotation.timeZone ?? team.members[0].timeZone;
+  const handoff = zonedTimestamp(
+    WEEKDAYS.indexOf(team.rotation.handoffDay),
+    team.rotation.handoffTime,
+    timeZone,
+  );
+  return {
+    name: `${prefix}${team.name} on-call`,
+    timeZone,
+    layers: [
+      {
+        name: hours ? "Business hours" : "24x7",
+        start: handoff,
+        rotationVirtualStart: handoff,
+        rotationTurnLengthSeconds: team.rotation.turnLengthDays * 86400,
+        users: team.members.map((member) => member.email),
+        restrictions: hours ? toScheduleRestrictions(hours) : [],
+      },
+    ],
+  };
+}
+
+/** Level 2 is the secondary responders; a team that names none escalates to all its members. */
+function secondaryTargets(team: TeamConfig): EscalationTarget[] {
+  const emails =
+    team.escalation.secondary.length > 0 ? team.escalation.secondary : team.members.map((m) => m.email);
+  return emails.map((email) => ({ kind: "user", email }));
+}
+
+function buildPolicies(
+  model: AlertingModel,
+  team: TeamConfig,
+  services: ServicePlan[],
+  prefix: string,
+): EscalationPolicyPlan[] {
+  const { delayMinutes, loops } = team.escalation;
+  const policies: EscalationPolicyPlan[] = [];
+  if (services.some((service) => service.policy === "default")) {
+    policies.push({
+      kind: "default",
+      name: `${prefix}${team.name}`,
+      numLoops: loops,
+      levels: [
+        { delayMinutes, targets: [{ kind: "schedule", team: team.id }] },
+        { delayMinutes, targets: secondaryTargets(team) },
+      ],
+    });
+  }
+  if (services.some((service) => service.policy === "sev1")) {
+    // The two levels before the executive share the SEV1 budget, so the CEO is reached in time.
+    const within = model.config.pagerduty.sev1ExecutiveWithinMinutes;
+    const first = Math.max(1, Math.min(delayMinutes, Math.floor(within / 2)));
+    const second = Math.max(1, Math.min(delayMinutes, within - first));
+    policies.push({
+      kind: "sev1",
+      name: `${prefix}${team.name} SEV1`,
+      numLoops: loops,
+      levels: [
+        { delayMinutes: first, targets: [{ kind: "schedule", team: team.id }] },
+        { delayMinutes: second, targets: secondaryTargets(team) },
+        {
+          delayMinutes: delayMinutes,
+          targets: [{ kind: "schedule", team: model.config.routing.executiveTeam }],
+        },
+      ],
+    });
+  }
+  return policies;
+}
+
+function buildServices(
+  model: AlertingModel,
+  team: TeamConfig,
+  coverage: TeamCoverage,
+  receivers: readonly ReceiverPlan[],
+  prefix: string,
+): ServicePlan[] {
+  const { autoResolveTimeoutMinutes, acknowledgementTimeoutMinutes } = model.config.pagerduty;
+  return receivers
+    .filter((receiver) => receiver.team === team.id && receiver.pagerduty)
+    .map((receiver) => {
+      const sev1 = receiver.qualifier === "sev1";
+      // Outside business hours Alertmanager does not page; support hours keep PagerDuty in step in
+      // case an incident is raised there by hand, and high urgency returns when the hours begin.
+      const urgency: UrgencyPlan =
+        !sev1 && coverage.kind === "business-hours"
+          ? { kind: "support-hours", supportHours: toSupportHours(coverage.hours) }
+          : { kind: "constant", urgency: "high" };
+      return {
+        receiver: receiver.name,
+        name: `${prefix}${team.name}${sev1 ? " SEV1" : ""}`,
+        description: `${sev1 ? "SEV1 alerts" : "Alerts"} routed to ${team.name} by Alertmanager (receiver ${receiver.name}).`,
+        policy: sev1 ? "sev1" : "default",
+        urgency,
+        autoResolveTimeoutSeconds: autoResolveTimeoutMinutes * 60,
+        acknowledgementTimeoutSeconds: acknowledgementTimeoutMinutes * 60,
+      };
+    });
+}
+
+export function buildOnCallPlan(model: AlertingModel, receivers: readonly ReceiverPlan[]): OnCallPlan {
+  const { pagerduty, routing } = model.config;
+  const prefix = pagerduty.namePrefix ?? `[${model.stack}] `;
+  const executive = model.config.teams.filter((team) => team.id === routing.executiveTeam);
+  const ordered = [...executive, ...model.config.teams.filter((team) => team.id !== routing.executiveTeam)];
+  const teams = ordered.map((team): TeamOnCallPlan => {
+    const coverage = model.coverage.get(team.id) ?? { kind: "email-only" };
+    const services = buildServices(model, team, coverage, receivers, prefix);
+    return {
+      team: team.id,
+      name: `${prefix}${team.name}`,
+      description: `${team.name}, managed by agent-alert-routing.`,
+      coverage,
+      members: team.members.map((member) => member.email),
+      schedule: buildSchedule(team, coverage, prefix),
+      policies: buildPolicies(model, team, services, prefix),
+      services,
+      slackChannel: {
+        name: team.slackChannel.replace(/^#/, ""),
+        topic: `On-call alerts for ${team.name}`,
+        purpose: `Alertmanager notifications for team ${team.id}, managed by agent-alert-routing.`,
+      },
+    };
+  });
+  return {
+    users: buildUsers(ordered),
+    teams,
+    protect: pagerduty.protect,
+    slackWorkspaceId: pagerduty.slackWorkspaceId,
+  };
+}

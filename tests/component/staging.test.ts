@@ -1,0 +1,100 @@
+// The staging program: business-hours coverage reaches the rotation, the urgency and the routes,
+// and nothing is protected, so the stack stays disposable.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import yaml from "js-yaml";
+import type { ProgramRun } from "../../cli/mockEngine";
+import { named, ofType, PD, runStack } from "../support/program";
+
+let run: ProgramRun;
+
+before(async () => {
+  run = await runStack("staging");
+});
+
+interface ScheduleInputs {
+  timeZone: string;
+  layers: {
+    name: string;
+    restrictions?: {
+      type: string;
+      startDayOfWeek: number;
+      startTimeOfDay: string;
+      durationSeconds: number;
+    }[];
+  }[];
+}
+
+describe("the staging program", () => {
+  it("restricts each paged team's rotation to the business hours of its tiers, in their zone", () => {
+    const schedule = named(run, "alert-routing-platform-rotation-schedule")
+      .inputs as unknown as ScheduleInputs;
+    assert.equal(schedule.timeZone, "America/New_York");
+    assert.deepEqual(
+      schedule.layers[0].restrictions,
+      [1, 2, 3, 4, 5].map((day) => ({
+        type: "weekly_restriction",
+        startDayOfWeek: day,
+        startTimeOfDay: "09:00:00",
+        durationSeconds: 8 * 3600,
+      })),
+    );
+  });
+
+  it("keeps high urgency in support hours and low outside, switching back when they start", () => {
+    const service = named(run, "alert-routing-platform-service-platform").inputs;
+    assert.deepEqual(service.incidentUrgencyRule, {
+      type: "use_support_hours",
+      duringSupportHours: { type: "constant", urgency: "high" },
+      outsideSupportHours: { type: "constant", urgency: "low" },
+    });
+    assert.deepEqual(service.supportHours, {
+      type: "fixed_time_per_day",
+      timeZone: "America/New_York",
+      daysOfWeeks: [1, 2, 3, 4, 5],
+      startTime: "09:00:00",
+      endTime: "17:00:00",
+    });
+    assert.deepEqual(service.scheduledActions, [
+      {
+        type: "urgency_change",
+        toUrgency: "high",
+        ats: [{ type: "named_time", name: "support_hours_start" }],
+      },
+    ]);
+  });
+
+  it("pages every team only inside its hours, even for an enterprise alert, since nobody is on call outside", () => {
+    interface Route {
+      receiver?: string;
+      matchers?: string[];
+      active_time_intervals?: string[];
+      routes?: Route[];
+    }
+    const config = yaml.load(
+      (named(run, "alert-routing-alertmanager").inputs.data as Record<string, string>)["alertmanager.yaml"],
+    ) as { route: Route; receivers: { name: string; pagerduty_configs?: unknown[] }[] };
+    const paging = new Set(config.receivers.filter((r) => r.pagerduty_configs).map((r) => r.name));
+    const pagers: { route: Route; path: string[] }[] = [];
+    const walk = (route: Route, path: string[]) => {
+      if (route.receiver && paging.has(route.receiver)) pagers.push({ route, path });
+      for (const child of route.routes ?? []) walk(child, [...path, ...(child.matchers ?? [])]);
+    };
+    walk(config.route, []);
+    assert.ok(
+      pagers.some(({ path }) => path.includes('tier="enterprise"')),
+      "no enterprise pager route to check",
+    );
+    for (const { route, path } of pagers) {
+      assert.deepEqual(route.active_time_intervals, ["business-hours"], path.join(" / "));
+    }
+  });
+
+  it("protects nothing and names everything for the stack", () => {
+    assert.ok(!run.resources.some((resource) => resource.protect));
+    for (const type of [PD.team, PD.schedule, PD.policy, PD.service]) {
+      for (const resource of ofType(run, type)) assert.match(String(resource.inputs.name), /^\[staging\] /);
+    }
+    assert.equal(ofType(run, PD.user).length, 0, "staging looks its users up; prod owns them");
+  });
+});
