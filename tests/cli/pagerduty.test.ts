@@ -101,6 +101,31 @@ describe("PagerDuty through the render", () => {
     );
   });
 
+  it("connects each service to its team's Slack channel when a workspace id is configured", () => {
+    const dir = tempDir("workspace");
+    const stack = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as {
+      config: Record<string, Record<string, unknown>>;
+    };
+    stack.config["agent-alert-routing:pagerduty"].slackWorkspaceId = "T0123ABCD";
+    fs.writeFileSync(path.join(dir, "Pulumi.workspace.yaml"), yaml.dump(stack));
+    const list = resources(
+      renderStack("workspace", out, ["--config", path.join(dir, "Pulumi.workspace.yaml")]),
+    );
+    const services = list.filter((resource) => resource.type === "pagerduty:index/service:Service");
+    const connections = list.filter(
+      (resource) => resource.type === "pagerduty:index/slackConnection:SlackConnection",
+    );
+    assert.equal(connections.length, services.length);
+    const platform = connections.find(
+      (resource) => resource.inputs.sourceId === "alert-routing-platform-service-platform-id",
+    );
+    assert.ok(platform, "the platform service has no Slack connection");
+    assert.equal(platform.inputs.channelId, "C-alert-routing-platform-slack");
+    assert.equal(platform.inputs.workspaceId, "T0123ABCD");
+    assert.equal(platform.inputs.sourceType, "service_reference");
+    assert.equal(countByType(resources(prod))["pagerduty:index/slackConnection:SlackConnection"], undefined);
+  });
+
   it("shows integration keys and the Slack token only masked in resources.json", () => {
     const text = fs.readFileSync(path.join(prod, "resources.json"), "utf8");
     assert.doesNotMatch(text, /integration-key-of-/);
