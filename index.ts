@@ -7,7 +7,9 @@ import { PROJECT, SECRET_CONFIG_KEYS } from "./model/conventions";
 import { ValidationError } from "./model/errors";
 import { buildModel } from "./model/index";
 import { buildPlan } from "./model/plan";
+import { reviewRouting } from "./model/routing/review";
 import { checkSecrets, type SecretPresence, withoutSecretKeys } from "./model/secrets";
+import { alertmanagerConfig } from "./render/alertmanager";
 import { renderSummary } from "./render/summary";
 
 const stack = pulumi.getStack();
@@ -59,7 +61,19 @@ function load() {
     const model = buildModel({ stack, stackFile, config: raw, readFile: readCatalogue });
     const plan = buildPlan(model);
     checkSecrets(stackFile, plan.secretInputs, secretPresence);
-    return { model, plan };
+    const review = reviewRouting(model, plan, alertmanagerConfig(plan));
+    const errors = review.findings.filter((finding) => finding.severity === "error");
+    if (errors.length > 0) {
+      throw new ValidationError(
+        errors.map((finding) => ({
+          file: "alertmanager.yaml",
+          path: finding.kind,
+          message: finding.message,
+        })),
+      );
+    }
+    for (const warning of review.findings) pulumi.log.warn(`routing: ${warning.message}`);
+    return { model, plan, review };
   } catch (error) {
     // A clean message naming file and field, without a stack trace, and before any resource exists.
     if (error instanceof ValidationError) throw new pulumi.RunError(error.message);
@@ -67,10 +81,10 @@ function load() {
   }
 }
 
-const { model, plan } = load();
+const { model, plan, review } = load();
 const emptyObject = pulumi.secret({} as Record<string, string>);
 
-const routing = new AlertRouting("alert-routing", {
+const alertRouting = new AlertRouting("alert-routing", {
   plan,
   namespace: model.config.kubernetes.namespace,
   slackApiUrl: model.config.slack.apiUrl,
@@ -85,13 +99,23 @@ const routing = new AlertRouting("alert-routing", {
 
 export const verticals = model.verticals.map((vertical) => vertical.id);
 export const receivers = plan.receivers.map((receiver) => receiver.name);
-export const alertmanagerConfigMap = routing.alertmanagerConfigMapName;
-export const alertmanagerSecret = routing.alertmanagerSecretName;
+export const alertmanagerConfigMap = alertRouting.alertmanagerConfigMapName;
+export const alertmanagerSecret = alertRouting.alertmanagerSecretName;
 export const summary = renderSummary(model, plan);
+/** The routing matrix and the static checks' findings; `npm run render` writes them to routing.md. */
+export const routing = {
+  moments: review.moments.map((moment) => ({
+    id: moment.id,
+    label: moment.label,
+    at: moment.at.toISOString(),
+  })),
+  matrix: review.matrix,
+  findings: review.findings,
+};
 /** Per team: its PagerDuty services and escalation policies, and its Slack channel. */
 export const teams = pulumi.output(
   Object.fromEntries(
-    Object.entries(routing.teams).map(([id, team]) => [
+    Object.entries(alertRouting.teams).map(([id, team]) => [
       id,
       {
         serviceIds: team.serviceIds,

@@ -2,10 +2,15 @@
 // Renders a stack offline: runs index.ts under the mock engine and writes what it declared.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import yaml from "js-yaml";
 import { ValidationError } from "../model/errors";
 import { buildModel } from "../model/index";
 import { buildPlan } from "../model/plan";
+import type { Finding } from "../model/routing/lint";
+import type { MatrixRow, MomentId } from "../model/routing/matrix";
+import type { AmConfig } from "../model/routing/types";
 import { withoutSecretKeys } from "../model/secrets";
+import { renderRoutingDoc } from "../render/routingDoc";
 import { type DeclaredResource, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
 import { readStackFile, SECRET_PLACEHOLDER, type StackFile } from "./stackFile";
 
@@ -104,11 +109,15 @@ export async function render(options: RenderOptions): Promise<string[]> {
     written.push(path.join(dir, name));
   };
 
+  let alertmanagerText: string | undefined;
   for (const resource of run.resources.filter((candidate) => candidate.type === CONFIG_MAP)) {
     const metadata = resource.inputs.metadata as { labels?: Record<string, string> };
     const data = configMapData(resource);
     const component = metadata.labels?.["app.kubernetes.io/component"];
-    if (component === "alertmanager-config") emit("alertmanager.yaml", data["alertmanager.yaml"]);
+    if (component === "alertmanager-config") {
+      alertmanagerText = data["alertmanager.yaml"];
+      emit("alertmanager.yaml", alertmanagerText);
+    }
     const vertical = metadata.labels?.["agent-alert-routing/vertical"];
     if (component === "prometheus-rules" && vertical)
       emit(path.join("rules", `${vertical}.yaml`), data[`${vertical}.rules.yaml`]);
@@ -129,10 +138,20 @@ export async function render(options: RenderOptions): Promise<string[]> {
         }
       : resource,
   );
+  const routing = run.outputs.routing as
+    | { moments: { id: MomentId; label: string; at: string }[]; matrix: MatrixRow[]; findings: Finding[] }
+    | undefined;
+  const amConfig = alertmanagerText ? (yaml.load(alertmanagerText) as AmConfig) : undefined;
+  if (routing && amConfig) {
+    const moments = routing.moments.map((moment) => ({ ...moment, at: new Date(moment.at) }));
+    emit("routing.md", renderRoutingDoc(options.stack, amConfig, routing.matrix, moments, routing.findings));
+  }
   emit("resources.json", `${JSON.stringify(maskSecrets(readable), null, 2)}\n`);
   const summary = typeof run.outputs.summary === "string" ? run.outputs.summary : "";
   const outputs = maskSecrets(run.outputs) as Record<string, unknown>;
+  // The summary and the routing review have files of their own.
   delete outputs.summary;
+  delete outputs.routing;
   emit("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   emit(
     "summary.md",

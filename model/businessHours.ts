@@ -111,3 +111,42 @@ export function timeIntervalContains(interval: AlertmanagerTimeInterval, instant
     (range) => clockMinutes(range.start_time) <= minute && minute < clockMinutes(range.end_time),
   );
 }
+
+/** Minutes the zone's wall clock is ahead of UTC at an instant (negative west of Greenwich). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = dateFormatter(timeZone).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+  return Math.round((wall - Math.floor(instant.getTime() / 60000) * 60000) / 60000);
+}
+
+/** The instant a wall clock in a zone shows a date and `HH:MM` (the later one if the clock repeats). */
+export function zonedInstant(
+  date: { year: number; month: number; day: number },
+  clock: string,
+  timeZone: string,
+): Date {
+  const [hours, minutes] = clock.split(":").map(Number);
+  const wall = Date.UTC(date.year, date.month - 1, date.day, hours, minutes);
+  // Guess with the offset at the wall time read as UTC, then correct once across a DST change.
+  const first = wall - offsetMinutes(new Date(wall), timeZone) * 60000;
+  return new Date(wall - offsetMinutes(new Date(first), timeZone) * 60000);
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormatter(timeZone: string): Intl.DateTimeFormat {
+  let found = dateFormatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    dateFormatters.set(timeZone, found);
+  }
+  return found;
+}

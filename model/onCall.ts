@@ -3,10 +3,12 @@
 // per team. Components declare exactly this; the counts depend on teams, never on alerts.
 import {
   type BusinessHours,
+  offsetMinutes,
   type ScheduleRestriction,
   type SupportHours,
   toScheduleRestrictions,
   toSupportHours,
+  zonedInstant,
 } from "./businessHours";
 import type { TeamConfig } from "./config";
 import { WEEKDAYS } from "./conventions";
@@ -100,30 +102,14 @@ export interface OnCallPlan {
 /** A Monday long past: rotations are anchored to it, so their phase never depends on deploy time. */
 const ANCHOR_MONDAY = { year: 2024, month: 1, day: 1 };
 
-function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return Math.round((wall - instant.getTime()) / 60000);
-}
-
 /** ISO 8601 with the zone's offset at that wall time, e.g. `2024-01-01T09:00:00-05:00`. */
 export function zonedTimestamp(day: number, clock: string, timeZone: string): string {
-  const [hours, minutes] = clock.split(":").map(Number);
-  const wall = Date.UTC(ANCHOR_MONDAY.year, ANCHOR_MONDAY.month - 1, ANCHOR_MONDAY.day + day, hours, minutes);
-  const offset = offsetMinutes(new Date(wall), timeZone);
-  const date = new Date(wall).toISOString().slice(0, 19);
+  const instant = zonedInstant({ ...ANCHOR_MONDAY, day: ANCHOR_MONDAY.day + day }, clock, timeZone);
+  const offset = offsetMinutes(instant, timeZone);
+  const wall = new Date(instant.getTime() + offset * 60000).toISOString().slice(0, 19);
   const sign = offset < 0 ? "-" : "+";
   const abs = Math.abs(offset);
-  return `${date}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
 /**

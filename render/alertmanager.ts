@@ -1,14 +1,15 @@
 // Plan → alertmanager.yaml. Secrets are referenced as files under the Secret's mount path, never inline.
 import { toTimeInterval } from "../model/businessHours";
 import type { AlertingPlan, Matcher, ReceiverPlan, RoutePlan, TimeIntervalPlan } from "../model/plan";
+import type { AmConfig, AmReceiver, AmRoute, AmTimeInterval } from "../model/routing/types";
 import { toYaml } from "./yaml";
 
 export function matcherText(matcher: Matcher): string {
   return `${matcher.name}${matcher.op}${JSON.stringify(matcher.value)}`;
 }
 
-export function renderRoute(route: RoutePlan): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function renderRoute(route: RoutePlan): AmRoute {
+  const out: AmRoute = {};
   if (route.receiver) out.receiver = route.receiver;
   if (route.matchers.length > 0) out.matchers = route.matchers.map(matcherText);
   if (route.groupBy) out.group_by = route.groupBy;
@@ -27,8 +28,8 @@ const SLACK_TITLE =
 const SLACK_TEXT =
   "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}{{ if .Annotations.runbook_url }}\nRunbook: {{ .Annotations.runbook_url }}{{ end }}\n{{ end }}";
 
-function renderReceiver(receiver: ReceiverPlan, secretDir: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: receiver.name };
+function renderReceiver(receiver: ReceiverPlan, secretDir: string): AmReceiver {
+  const out: AmReceiver = { name: receiver.name };
   if (receiver.pagerduty) {
     out.pagerduty_configs = [
       {
@@ -74,15 +75,12 @@ function renderReceiver(receiver: ReceiverPlan, secretDir: string): Record<strin
   return out;
 }
 
-function renderTimeInterval(interval: TimeIntervalPlan): Record<string, unknown> {
+function renderTimeInterval(interval: TimeIntervalPlan): AmTimeInterval {
   return { name: interval.name, time_intervals: [toTimeInterval(interval.hours)] };
 }
 
 /** The Alertmanager configuration as a plain object; `secretDir` is where the key files are mounted. */
-export function alertmanagerConfig(
-  plan: AlertingPlan,
-  secretDir = plan.secretMountPath,
-): Record<string, unknown> {
+export function alertmanagerConfig(plan: AlertingPlan, secretDir = plan.secretMountPath): AmConfig {
   const { smtp } = plan.global;
   const global: Record<string, unknown> = {
     resolve_timeout: plan.global.resolveTimeout,

@@ -11,6 +11,7 @@ const rendered = renderStack("prod", tempDir("golden"));
 const FILES = [
   "alertmanager.yaml",
   "summary.md",
+  "routing.md",
   ...fs.readdirSync(path.join(rendered, "rules")).map((file) => `rules/${file}`),
 ];
 
@@ -27,6 +28,7 @@ describe("golden prod render", () => {
     const golden = [
       "alertmanager.yaml",
       "summary.md",
+      "routing.md",
       ...fs.readdirSync(path.join(GOLDEN, "rules")).map((file) => `rules/${file}`),
     ];
     assert.deepEqual([...FILES].sort(), golden.sort());

@@ -1,0 +1,248 @@
+// `npm run route -- --stack <name> [--at <ISO time>] label=value …` or `… --file <alerts.yaml>`
+// Answers "who gets woken up by this alert, at that time", across Alertmanager and PagerDuty.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import yaml from "js-yaml";
+import { localTime } from "../model/businessHours";
+import { PROMETHEUS_NAME } from "../model/conventions";
+import { ValidationError } from "../model/errors";
+import { buildModel } from "../model/index";
+import type { OnCallPlan, TeamOnCallPlan } from "../model/onCall";
+import { type AlertingPlan, buildPlan } from "../model/plan";
+import { createRouter, type RouteNode, routeStatusAt } from "../model/routing/evaluate";
+import { inhibitingAlert } from "../model/routing/inhibit";
+import { onCallAt, urgencyAt } from "../model/routing/onCallAt";
+import type { AmConfig, LabelSet } from "../model/routing/types";
+import { withoutSecretKeys } from "../model/secrets";
+import { alertmanagerConfig, matcherText } from "../render/alertmanager";
+import { readStackFile } from "./stackFile";
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const USAGE =
+  "usage: npm run route -- --stack <name> [--at <ISO time>] (label=value … | --file <alerts.yaml|json>)";
+
+class UsageError extends Error {}
+
+export interface RouteOptions {
+  stack: string;
+  at: Date;
+  alerts: LabelSet[];
+}
+
+function parseLabel(text: string): [string, string] {
+  const eq = text.indexOf("=");
+  if (eq <= 0) throw new UsageError(`"${text}" is not a label; write name=value`);
+  const name = text.slice(0, eq);
+  if (!PROMETHEUS_NAME.test(name))
+    throw new UsageError(`"${name}" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+  return [name, text.slice(eq + 1)];
+}
+
+export function parseTime(text: string): Date {
+  // Without an offset the instant would depend on this machine's zone; routing must not.
+  if (!/(Z|[+-]\d\d:\d\d)$/.test(text)) {
+    throw new UsageError(`--at "${text}" needs a time zone: end it with Z or an offset like -05:00`);
+  }
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime()))
+    throw new UsageError(`--at "${text}" is not an ISO 8601 time (like 2026-01-14T11:00:00-05:00)`);
+  return at;
+}
+
+function readAlertFile(file: string): LabelSet[] {
+  if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
+  let data: unknown;
+  try {
+    data = yaml.load(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(
+      `--file ${file} is not YAML or JSON: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+    );
+  }
+  const list = Array.isArray(data) ? data : (data as { alerts?: unknown })?.alerts;
+  if (!Array.isArray(list))
+    throw new UsageError(`--file ${file} must hold a list of alerts, each a map of labels`);
+  return list.map((item, i) => {
+    const labels = (item as { labels?: unknown })?.labels ?? item;
+    if (labels === null || typeof labels !== "object" || Array.isArray(labels)) {
+      throw new UsageError(`--file ${file}: alert [${i}] is not a map of labels`);
+    }
+    return Object.fromEntries(
+      Object.entries(labels).map(([name, value]) => {
+        if (!PROMETHEUS_NAME.test(name))
+          throw new UsageError(`--file ${file}: alert [${i}]: "${name}" is not a valid label name`);
+        return [name, String(value)];
+      }),
+    );
+  });
+}
+
+export function parseRouteArgs(argv: string[], now = new Date()): RouteOptions {
+  let stack = "prod";
+  let at = now;
+  let file: string | undefined;
+  const labels: [string, string][] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--stack" || arg === "--at" || arg === "--file") {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+      if (arg === "--stack") stack = value;
+      if (arg === "--at") at = parseTime(value);
+      if (arg === "--file") file = value;
+    } else if (arg.startsWith("--")) {
+      throw new UsageError(`unknown option "${arg}"`);
+    } else {
+      labels.push(parseLabel(arg));
+    }
+  }
+  if (file && labels.length > 0) throw new UsageError("give labels or --file, not both");
+  const alerts = file ? readAlertFile(file) : labels.length > 0 ? [Object.fromEntries(labels)] : [];
+  if (alerts.length === 0)
+    throw new UsageError("no alert: give its labels (alertname=… vertical=…) or --file");
+  return { stack, at, alerts };
+}
+
+function describeTime(at: Date, zones: string[]): string {
+  const local = zones.map((zone) => {
+    const { weekday, minute } = localTime(at, zone);
+    const clock = `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+    return `${weekday} ${clock} ${zone}`;
+  });
+  return `${at.toISOString()} (${local.join("; ")})`;
+}
+
+function chain(node: RouteNode): string[] {
+  const nodes: RouteNode[] = [];
+  for (let current: RouteNode | undefined = node; current; current = current.parent) nodes.unshift(current);
+  return nodes.map((current, depth) => {
+    const matchers =
+      current.matchers.length > 0
+        ? current.matchers.map(matcherText).join(", ")
+        : depth === 0
+          ? "root"
+          : "any";
+    return `${"  ".repeat(depth)}${depth > 0 ? "└ " : ""}{${matchers}}${current === node ? ` → ${node.receiver}` : ""}`;
+  });
+}
+
+function escalationText(onCall: OnCallPlan, team: TeamOnCallPlan, policyKind: string, at: Date): string[] {
+  const policy = team.policies.find((candidate) => candidate.kind === policyKind);
+  if (!policy) return ["      no escalation policy"];
+  let elapsed = 0;
+  const lines = policy.levels.map((level, i) => {
+    const targets = level.targets.map((target) => {
+      if (target.kind === "user") return target.email;
+      const scheduleTeam = onCall.teams.find((candidate) => candidate.team === target.team);
+      const now = scheduleTeam ? onCallAt(onCall, scheduleTeam, at) : {};
+      const who = now.email
+        ? `${now.name ?? now.email} <${now.email}>`
+        : "nobody on call now, so it escalates at once";
+      return `${target.team} rotation (${who})`;
+    });
+    const line = `      L${i + 1} at ${elapsed} min: ${targets.join(" + ")}`;
+    elapsed += level.delayMinutes;
+    return line;
+  });
+  return [
+    `    escalation "${policy.name}":`,
+    ...lines,
+    `      repeats ${policy.numLoops} more time(s) if nobody acknowledges`,
+  ];
+}
+
+export function describeRouting(
+  plan: AlertingPlan,
+  config: AmConfig,
+  alerts: readonly LabelSet[],
+  at: Date,
+): string {
+  const router = createRouter(config);
+  const zones = [...new Set(["UTC", ...plan.timeIntervals.map((interval) => interval.hours.timeZone)])];
+  const receivers = new Map(plan.receivers.map((receiver) => [receiver.name, receiver]));
+  const out: string[] = [`At ${describeTime(at, zones)}`];
+  for (const labels of alerts) {
+    out.push(
+      "",
+      `Alert ${Object.entries(labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(" ")}`,
+    );
+    const inhibitor =
+      alerts.length > 1
+        ? inhibitingAlert(
+            config,
+            alerts.filter((other) => other !== labels),
+            labels,
+          )
+        : undefined;
+    if (inhibitor) {
+      out.push(
+        `  INHIBITED by ${inhibitor.alertname ?? JSON.stringify(inhibitor)}: nobody is notified while it fires`,
+      );
+    }
+    for (const node of router.match(labels)) {
+      out.push("  route:", ...chain(node).map((line) => `    ${line}`));
+      const status = routeStatusAt(config, node, at);
+      const state = status.active
+        ? "notifies now"
+        : status.mutedBy
+          ? `muted now by ${status.mutedBy}`
+          : `silent now: active only in ${status.inactiveOutside?.join(", ")}`;
+      out.push(`  receiver ${node.receiver}: ${inhibitor ? "inhibited" : state}`);
+      const receiver = receivers.get(node.receiver);
+      if (!receiver) continue;
+      if (inhibitor || !status.active) out.push("    (nobody is told now; when it notifies, it reaches:)");
+      if (receiver.pagerduty) {
+        const team = plan.onCall.teams.find((candidate) => candidate.team === receiver.team);
+        const service = team?.services.find(
+          (candidate) => candidate.receiver === receiver.pagerduty?.service,
+        );
+        if (team && service) {
+          out.push(
+            `    PagerDuty service "${service.name}", urgency ${urgencyAt(service, team, at)} at this time`,
+          );
+          out.push(...escalationText(plan.onCall, team, service.policy, at));
+        }
+      }
+      if (receiver.slack) out.push(`    Slack ${receiver.slack.channel}`);
+      if (receiver.email) out.push(`    e-mail ${receiver.email.to}`);
+      if (receiver.heartbeat) out.push(`    heartbeat ${receiver.heartbeat.url}`);
+      if (!receiver.pagerduty && !receiver.slack && !receiver.email && !receiver.heartbeat) {
+        out.push("    nothing: recorded in Alertmanager only");
+      }
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function main(): void {
+  try {
+    const options = parseRouteArgs(process.argv.slice(2));
+    const stackFile = readStackFile(path.join(PROJECT_DIR, `Pulumi.${options.stack}.yaml`));
+    const model = buildModel({
+      stack: options.stack,
+      stackFile: stackFile.file,
+      config: withoutSecretKeys(stackFile.values),
+      readFile: (file) => {
+        const full = path.resolve(PROJECT_DIR, file);
+        return fs.existsSync(full) ? fs.readFileSync(full, "utf8") : undefined;
+      },
+    });
+    const plan = buildPlan(model);
+    const config = alertmanagerConfig(plan) as unknown as AmConfig;
+    process.stdout.write(describeRouting(plan, config, options.alerts, options.at));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`route: ${error.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    if (error instanceof ValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) main();

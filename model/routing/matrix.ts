@@ -1,0 +1,100 @@
+// The routing matrix: every catalogue alert, under every tier, at three moments of a week, and who
+// it reaches. A pull request's diff of this table is the review of a routing change.
+import { zonedInstant } from "../businessHours";
+import type { AlertingModel } from "../index";
+import type { AlertingPlan } from "../plan";
+import { createRouter, routeStatusAt } from "./evaluate";
+import type { AmConfig, LabelSet } from "./types";
+
+export type MomentId = "business-hours" | "night" | "weekend";
+
+export interface Moment {
+  id: MomentId;
+  label: string;
+  at: Date;
+}
+
+export interface MatrixCell {
+  /** Receivers that notify at this moment, in route order. */
+  receivers: string[];
+  /** Receivers whose route matched but is muted at this moment. */
+  muted: string[];
+  teams: string[];
+  pages: boolean;
+}
+
+export interface MatrixRow {
+  vertical: string;
+  alert: string;
+  severity: string;
+  tier: string;
+  /** The vertical's default tier, which an alert without a tier label takes. */
+  isDefaultTier: boolean;
+  cells: Record<MomentId, MatrixCell>;
+}
+
+/** A week without daylight-saving changes anywhere in the northern hemisphere. */
+const REFERENCE_WEDNESDAY = { year: 2026, month: 1, day: 14 };
+const REFERENCE_SATURDAY = { year: 2026, month: 1, day: 17 };
+
+/**
+ * Wednesday 11:00, Wednesday 03:00 and Saturday 11:00, on the clock of the first business-hours
+ * tier (UTC without one), so "business hours" means the hours the tiers define.
+ */
+export function referenceMoments(model: AlertingModel): Moment[] {
+  const business = [...model.tiers.values()].find((tier) => tier.coverage === "business-hours");
+  const zone = business?.coverage === "business-hours" ? business.timeZone : "UTC";
+  return [
+    {
+      id: "business-hours",
+      label: `weekday 11:00 ${zone}`,
+      at: zonedInstant(REFERENCE_WEDNESDAY, "11:00", zone),
+    },
+    { id: "night", label: `weekday 03:00 ${zone}`, at: zonedInstant(REFERENCE_WEDNESDAY, "03:00", zone) },
+    { id: "weekend", label: `Saturday 11:00 ${zone}`, at: zonedInstant(REFERENCE_SATURDAY, "11:00", zone) },
+  ];
+}
+
+export function routingMatrix(model: AlertingModel, plan: AlertingPlan, config: AmConfig): MatrixRow[] {
+  const router = createRouter(config);
+  const moments = referenceMoments(model);
+  const teamOf = new Map(plan.receivers.map((receiver) => [receiver.name, receiver.team]));
+  const paging = new Set(
+    plan.receivers.filter((receiver) => receiver.pagerduty).map((receiver) => receiver.name),
+  );
+  const defaults = new Map(model.verticals.map((vertical) => [vertical.id, vertical.defaultTier]));
+  const rows: MatrixRow[] = [];
+  for (const file of plan.ruleFiles) {
+    for (const rule of file.groups.flatMap((group) => group.rules)) {
+      if (!rule.alert) continue;
+      for (const tier of [...model.tiers.keys()].sort()) {
+        const labels: LabelSet = { ...rule.labels, alertname: rule.alert, tier };
+        const nodes = router.match(labels);
+        const cells = {} as Record<MomentId, MatrixCell>;
+        for (const moment of moments) {
+          const active = nodes
+            .filter((node) => routeStatusAt(config, node, moment.at).active)
+            .map((n) => n.receiver);
+          const muted = nodes
+            .filter((node) => !routeStatusAt(config, node, moment.at).active)
+            .map((n) => n.receiver);
+          cells[moment.id] = {
+            receivers: active,
+            muted,
+            teams: [...new Set(active.map((receiver) => teamOf.get(receiver) ?? receiver))],
+            pages: active.some((receiver) => paging.has(receiver)),
+          };
+        }
+        rows.push({
+          vertical: file.vertical,
+          alert: rule.alert,
+          severity: rule.labels?.severity ?? "",
+          tier,
+          isDefaultTier: defaults.get(file.vertical) === tier,
+          cells,
+        });
+      }
+    }
+  }
+  return rows;
+}

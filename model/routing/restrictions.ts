@@ -1,0 +1,13 @@
+// Whether a PagerDuty weekly restriction holds at an instant, read in the schedule's time zone.
+import { localTime, type ScheduleRestriction } from "../businessHours";
+import { WEEKDAYS } from "../conventions";
+
+const WEEK_MINUTES = 7 * 1440;
+
+export function restrictionContains(restriction: ScheduleRestriction, timeZone: string, at: Date): boolean {
+  const { weekday, minute } = localTime(at, timeZone);
+  const now = WEEKDAYS.indexOf(weekday) * 1440 + minute;
+  const [hours, minutes] = restriction.startTimeOfDay.split(":").map(Number);
+  const start = (restriction.startDayOfWeek - 1) * 1440 + hours * 60 + minutes;
+  return (now - start + WEEK_MINUTES) % WEEK_MINUTES < restriction.durationSeconds / 60;
+}
