@@ -13,6 +13,10 @@ export interface DeclaredResource {
   inputs: Record<string, unknown>;
   /** Set when the resource is protected from deletion. */
   protect?: boolean;
+  /** The id of an existing object the resource adopts (`import`). */
+  importId?: string;
+  /** Set when `pulumi destroy` leaves the object in place. */
+  retainOnDelete?: boolean;
 }
 
 export interface ProgramRun {
@@ -29,6 +33,8 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getProtect(): boolean;
+  getImportid(): string;
+  getRetainondelete(): boolean;
 }
 interface MonitorWithRegister {
   registerResource(request: RegisterRequest, callback: (...args: unknown[]) => void): void;
@@ -131,6 +137,7 @@ export async function runProgram(
   const resources: DeclaredResource[] = [];
   const parents = new Map<string, string>();
   const protectedResources = new Set<string>();
+  const options = new Map<string, Pick<DeclaredResource, "importId" | "retainOnDelete">>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -157,12 +164,19 @@ export async function runProgram(
     const key = `${request.getType()}::${request.getName()}`;
     if (request.getParent()) parents.set(key, request.getParent());
     if (request.getProtect()) protectedResources.add(key);
+    options.set(key, {
+      importId: request.getImportid() || undefined,
+      retainOnDelete: request.getRetainondelete() || undefined,
+    });
     register(request, callback);
   };
 
   let program: Record<string, unknown>;
   try {
-    program = (await import(path.resolve(__dirname, "..", "index"))) as Record<string, unknown>;
+    // The program exports a function that Pulumi awaits for the stack outputs; do the same.
+    const loaded = (await import(path.resolve(__dirname, "..", "index"))) as { default?: unknown };
+    const entry = loaded.default ?? loaded;
+    program = (await (typeof entry === "function" ? entry() : entry)) as Record<string, unknown>;
   } catch (error) {
     await pulumi.runtime.disconnect();
     throw new ProgramFailure(error, resources);
@@ -182,7 +196,11 @@ export async function runProgram(
   for (const resource of resources) {
     const parentUrn = parents.get(`${resource.type}::${resource.name}`);
     if (parentUrn) resource.parent = urnTail(parentUrn);
-    if (protectedResources.has(`${resource.type}::${resource.name}`)) resource.protect = true;
+    const key = `${resource.type}::${resource.name}`;
+    if (protectedResources.has(key)) resource.protect = true;
+    const adopted = options.get(key);
+    if (adopted?.importId) resource.importId = adopted.importId;
+    if (adopted?.retainOnDelete) resource.retainOnDelete = true;
   }
   return { resources, outputs };
 }

@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
+import { ALERTMANAGER_CONFIG_KEY, ruleFileKey, SHARD_LABEL, VERTICAL_LABEL } from "../model/conventions";
 import { ValidationError } from "../model/errors";
 import { buildModel } from "../model/index";
 import { buildPlan } from "../model/plan";
@@ -11,7 +12,8 @@ import type { MatrixRow, MomentId } from "../model/routing/matrix";
 import type { AmConfig } from "../model/routing/types";
 import { withoutSecretKeys } from "../model/secrets";
 import { renderRoutingDoc } from "../render/routingDoc";
-import { type DeclaredResource, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
+import { toYaml } from "../render/yaml";
+import { type DeclaredResource, isSecretValue, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
 import { readStackFile, SECRET_PLACEHOLDER, type StackFile } from "./stackFile";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -87,8 +89,77 @@ export function withSecrets(
   return { ...stackFile, values, secretKeys };
 }
 
-function configMapData(resource: DeclaredResource): Record<string, string> {
-  return (resource.inputs.data ?? {}) as Record<string, string>;
+const unwrap = (value: unknown): unknown => (isSecretValue(value) ? unwrap(value.value) : value);
+
+const GROUP_KEYS = ["name", "interval", "rules"];
+const RULE_KEYS = ["alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"];
+
+function ordered(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const known = keys.filter((key) => object[key] !== undefined).map((key) => [key, object[key]]);
+  const rest = Object.keys(object).filter((key) => !keys.includes(key)).sort().map((key) => [key, object[key]]);
+  return Object.fromEntries([...known, ...rest]);
+}
+
+/**
+ * Rule fields in the order Prometheus documents them. The engine hands object inputs over with
+ * their keys sorted, so without this a PrometheusRule would render `annotations` before `expr`.
+ */
+function canonicalGroup(group: Record<string, unknown>): Record<string, unknown> {
+  const rules = (group.rules as Record<string, unknown>[]).map((rule) => ordered(rule, RULE_KEYS));
+  return ordered({ ...group, rules }, GROUP_KEYS);
+}
+
+/**
+ * The files the cluster receives, read back from the declared objects whichever the delivery mode:
+ * alertmanager.yaml from its ConfigMap or the operator's config Secret, and each vertical's rule
+ * file from its ConfigMaps or PrometheusRules, shards joined in order.
+ */
+export function deliveredFiles(resources: readonly DeclaredResource[]): {
+  alertmanagerText?: string;
+  ruleFiles: Map<string, string>;
+} {
+  let alertmanagerText: string | undefined;
+  const shards = new Map<string, { shard: number; groups: unknown[] }[]>();
+  const addShard = (labels: Record<string, string>, groups: unknown[]) => {
+    const vertical = labels[VERTICAL_LABEL];
+    if (!shards.has(vertical)) shards.set(vertical, []);
+    shards.get(vertical)?.push({ shard: Number(labels[SHARD_LABEL]), groups });
+  };
+  // In `both` mode the ConfigMaps and the PrometheusRules carry the same rules; read them once.
+  const hasRuleConfigMaps = resources.some(
+    (resource) =>
+      resource.type === CONFIG_MAP &&
+      (resource.inputs.metadata as { labels?: Record<string, string> }).labels?.[
+        "app.kubernetes.io/component"
+      ] === "prometheus-rules",
+  );
+  for (const resource of resources) {
+    const metadata = resource.inputs.metadata as { labels?: Record<string, string> } | undefined;
+    const labels = metadata?.labels ?? {};
+    const component = labels["app.kubernetes.io/component"];
+    if (component === "alertmanager-config") {
+      const data = (unwrap(resource.type === SECRET ? resource.inputs.stringData : resource.inputs.data) ??
+        {}) as Record<string, unknown>;
+      alertmanagerText ??= String(unwrap(data[ALERTMANAGER_CONFIG_KEY]));
+    }
+    if (component !== "prometheus-rules" || !labels[VERTICAL_LABEL]) continue;
+    if (resource.type === CONFIG_MAP) {
+      const key = ruleFileKey(labels[VERTICAL_LABEL], Number(labels[SHARD_LABEL]));
+      const text = (resource.inputs.data as Record<string, string>)[key];
+      addShard(labels, (yaml.load(text) as { groups: unknown[] }).groups);
+    } else if (!hasRuleConfigMaps) {
+      addShard(labels, (resource.inputs.spec as { groups: unknown[] }).groups);
+    }
+  }
+  const ruleFiles = new Map<string, string>();
+  for (const [vertical, list] of shards) {
+    const groups = [...list]
+      .sort((a, b) => a.shard - b.shard)
+      .flatMap((entry) => entry.groups)
+      .map((group) => canonicalGroup(group as Record<string, unknown>));
+    ruleFiles.set(vertical, toYaml({ groups }));
+  }
+  return { alertmanagerText, ruleFiles };
 }
 
 function write(file: string, text: string): void {
@@ -109,19 +180,9 @@ export async function render(options: RenderOptions): Promise<string[]> {
     written.push(path.join(dir, name));
   };
 
-  let alertmanagerText: string | undefined;
-  for (const resource of run.resources.filter((candidate) => candidate.type === CONFIG_MAP)) {
-    const metadata = resource.inputs.metadata as { labels?: Record<string, string> };
-    const data = configMapData(resource);
-    const component = metadata.labels?.["app.kubernetes.io/component"];
-    if (component === "alertmanager-config") {
-      alertmanagerText = data["alertmanager.yaml"];
-      emit("alertmanager.yaml", alertmanagerText);
-    }
-    const vertical = metadata.labels?.["agent-alert-routing/vertical"];
-    if (component === "prometheus-rules" && vertical)
-      emit(path.join("rules", `${vertical}.yaml`), data[`${vertical}.rules.yaml`]);
-  }
+  const { alertmanagerText, ruleFiles } = deliveredFiles(run.resources);
+  if (alertmanagerText !== undefined) emit("alertmanager.yaml", alertmanagerText);
+  for (const [vertical, text] of ruleFiles) emit(path.join("rules", `${vertical}.yaml`), text);
   const secretFiles = run.resources
     .filter((resource) => resource.type === SECRET)
     .flatMap((resource) => Object.keys((maskSecrets(resource.inputs.stringData) ?? {}) as object));

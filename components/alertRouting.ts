@@ -1,12 +1,10 @@
 // The top component. It declares each team's on-call (PagerDuty and Slack), then the Kubernetes
-// objects that carry the plan: one ConfigMap per vertical (its rule file and its route subtree), the
-// Alertmanager configuration, and the Secret holding the key files, integration keys included.
-import * as k8s from "@pulumi/kubernetes";
+// objects that carry the plan, with the integration keys flowing into the key-file Secret.
 import * as pulumi from "@pulumi/pulumi";
-import { objectLabels, PROJECT } from "../model/conventions";
+import { PROJECT } from "../model/conventions";
 import type { AlertingPlan, SecretFilePlan } from "../model/plan";
-import { renderAlertmanagerYaml, renderVerticalRouteYaml } from "../render/alertmanager";
-import { renderRuleFiles } from "../render/rules";
+import type { KubernetesObjects } from "../render/kubernetes";
+import { MonitoringObjects } from "./monitoringObjects";
 import { TeamOnCall } from "./teamOnCall";
 
 /** Secret config values, each already a Pulumi secret. */
@@ -19,18 +17,12 @@ export interface SecretValues {
 
 export interface AlertRoutingArgs {
   plan: AlertingPlan;
+  /** The Kubernetes objects to declare, already built from the plan and checked. */
+  objects: KubernetesObjects;
   secrets: SecretValues;
-  /** Namespace of the monitoring stack that mounts these objects. */
-  namespace: string;
-  /** Prefix of the Kubernetes object names; defaults to the project name. */
-  objectPrefix?: string;
   /** Overrides the Slack Web API URL. */
   slackApiUrl?: string;
 }
-
-export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
-export const ruleFileKey = (vertical: string): string => `${vertical}.rules.yaml`;
-export const routeFileKey = (vertical: string): string => `${vertical}.route.yaml`;
 
 /** The Secret's `stringData`: one entry per key file, each value a secret Output. */
 export function secretFileData(
@@ -54,18 +46,15 @@ export function secretFileData(
 }
 
 export class AlertRouting extends pulumi.ComponentResource {
-  public readonly ruleConfigMaps: Record<string, k8s.core.v1.ConfigMap>;
-  public readonly alertmanagerConfigMap: k8s.core.v1.ConfigMap;
-  public readonly alertmanagerSecret: k8s.core.v1.Secret;
-  public readonly alertmanagerConfigMapName: pulumi.Output<string>;
-  public readonly alertmanagerSecretName: pulumi.Output<string>;
   public readonly teams: Record<string, TeamOnCall>;
+  public readonly monitoring: MonitoringObjects;
+  /** The object holding `alertmanager.yaml`: the ConfigMap, or in operator mode the config Secret. */
+  public readonly alertmanagerConfigName: pulumi.Output<string>;
+  public readonly alertmanagerSecretName: pulumi.Output<string>;
 
   constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${PROJECT}:routing:AlertRouting`, name, {}, opts);
-    const { plan, namespace } = args;
-    const prefix = args.objectPrefix ?? PROJECT;
-    const ruleFiles = renderRuleFiles(plan);
+    const { plan } = args;
 
     this.teams = {};
     const userIds = new Map<string, pulumi.Output<string>>();
@@ -94,53 +83,20 @@ export class AlertRouting extends pulumi.ComponentResource {
       Object.assign(integrationKeys, team.integrationKeys);
     }
 
-    this.ruleConfigMaps = {};
-    for (const { vertical } of plan.verticalRoutes) {
-      this.ruleConfigMaps[vertical] = new k8s.core.v1.ConfigMap(
-        `${name}-rules-${vertical}`,
-        {
-          metadata: {
-            name: `${prefix}-rules-${vertical}`,
-            namespace,
-            labels: { ...objectLabels("prometheus-rules"), "agent-alert-routing/vertical": vertical },
-          },
-          data: {
-            [ruleFileKey(vertical)]: ruleFiles.get(vertical) ?? "",
-            [routeFileKey(vertical)]: renderVerticalRouteYaml(plan, vertical),
-          },
-        },
-        { parent: this },
-      );
-    }
-
-    this.alertmanagerConfigMap = new k8s.core.v1.ConfigMap(
-      `${name}-alertmanager`,
+    this.monitoring = new MonitoringObjects(
+      `${name}-k8s`,
       {
-        metadata: { name: `${prefix}-alertmanager`, namespace, labels: objectLabels("alertmanager-config") },
-        data: { [ALERTMANAGER_CONFIG_KEY]: renderAlertmanagerYaml(plan) },
+        objects: args.objects,
+        cluster: plan.kubernetes,
+        secretFiles: secretFileData(plan.secretFiles, args.secrets, integrationKeys),
       },
       { parent: this },
     );
-
-    this.alertmanagerSecret = new k8s.core.v1.Secret(
-      `${name}-alertmanager-secrets`,
-      {
-        metadata: {
-          name: `${prefix}-alertmanager-secrets`,
-          namespace,
-          labels: objectLabels("alertmanager-secrets"),
-          annotations: { "agent-alert-routing/mount-path": plan.secretMountPath },
-        },
-        type: "Opaque",
-        stringData: secretFileData(plan.secretFiles, args.secrets, integrationKeys),
-      },
-      { parent: this },
-    );
-
-    this.alertmanagerConfigMapName = this.alertmanagerConfigMap.metadata.name;
-    this.alertmanagerSecretName = this.alertmanagerSecret.metadata.name;
+    const config = this.monitoring.alertmanagerConfigMap ?? this.monitoring.alertmanagerConfigSecret;
+    this.alertmanagerConfigName = config ? config.metadata.name : pulumi.output("");
+    this.alertmanagerSecretName = this.monitoring.keySecret.metadata.name;
     this.registerOutputs({
-      alertmanagerConfigMapName: this.alertmanagerConfigMapName,
+      alertmanagerConfigName: this.alertmanagerConfigName,
       alertmanagerSecretName: this.alertmanagerSecretName,
     });
   }

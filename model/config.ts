@@ -188,14 +188,35 @@ const slack = z
   .strict()
   .default({});
 
+const labelMap = z.record(z.string().min(1), z.string());
+
 const kubernetes = z
   .object({
+    /**
+     * How rules and the Alertmanager config reach the cluster: ConfigMaps for a plain Prometheus,
+     * PrometheusRule objects and a config Secret for the Prometheus Operator, or both.
+     */
+    mode: z.enum(["configmap", "operator", "both"]).default("configmap"),
     namespace: id.default("monitoring"),
-    /** Where the Alertmanager pod mounts the Secret; the config refers to key files under it. */
+    /** The namespace exists already: adopt it into the stack (and leave it on destroy) instead of creating it. */
+    namespaceExists: z.boolean().default(false),
+    /** Path of the kubeconfig file; the provider's ambient kubeconfig when absent. */
+    kubeconfigPath: z.string().min(1).optional(),
+    /** Context in the kubeconfig; its current context when absent. */
+    context: z.string().min(1).optional(),
+    /**
+     * Where the Alertmanager pod mounts the key-file Secret; the config refers to files under it.
+     * Defaults to /etc/alertmanager/secrets, or, in operator mode, where the operator mounts
+     * `spec.secrets`: /etc/alertmanager/secrets/<Secret name>.
+     */
     secretMountPath: z
       .string()
       .regex(/^\/[^\s]*[^/\s]$/, "must be an absolute path without a trailing slash")
-      .default("/etc/alertmanager/secrets"),
+      .optional(),
+    /** Labels the Prometheus rule selector needs; kube-prometheus-stack ignores rules without its release label. */
+    ruleSelectorLabels: labelMap.default({ release: "kube-prometheus-stack" }),
+    /** Rule data per ConfigMap or PrometheusRule, well under Kubernetes' 1 MiB object limit. */
+    shardBudgetKiB: z.number().int().min(16).max(900).default(512),
   })
   .strict()
   .default({});

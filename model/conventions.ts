@@ -102,6 +102,23 @@ export function slackWebhookFile(team: string): string {
 export const SMTP_PASSWORD_FILE = "smtp-password";
 export const HEARTBEAT_TOKEN_FILE = "heartbeat-token";
 
+/** Names of the Kubernetes objects this program declares. */
+export const OBJECT_NAMES = {
+  ruleConfigMap: (vertical: string, shard: number) => `${PROJECT}-rules-${vertical}-${shard}`,
+  prometheusRule: (vertical: string, shard: number) => `${PROJECT}-${vertical}-${shard}`,
+  alertmanagerConfigMap: `${PROJECT}-alertmanager`,
+  /** The Secret an operator-managed Alertmanager names in `configSecret`. */
+  alertmanagerConfigSecret: `${PROJECT}-alertmanager-config`,
+  /** The key files; in operator mode, listed in the Alertmanager's `spec.secrets`. */
+  alertmanagerKeySecret: `${PROJECT}-alertmanager-secrets`,
+} as const;
+
+export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
+export const VERTICAL_LABEL = `${PROJECT}/vertical`;
+export const SHARD_LABEL = `${PROJECT}/shard`;
+export const ruleFileKey = (vertical: string, shard: number): string => `${vertical}-${shard}.rules.yaml`;
+export const routeFileKey = (vertical: string): string => `${vertical}.route.yaml`;
+
 /** Labels every Kubernetes object of this program carries. */
 export function objectLabels(component: string): Record<string, string> {
   return {

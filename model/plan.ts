@@ -6,6 +6,7 @@ import {
   COST_SPIKE_CATEGORY,
   HEARTBEAT_TOKEN_FILE,
   LABEL,
+  OBJECT_NAMES,
   pagerdutyKeyFile,
   type ReceiverQualifier,
   receiverName,
@@ -118,6 +119,25 @@ export interface AlertingPlan {
   /** Absolute directory where Alertmanager finds the Secret's files. */
   secretMountPath: string;
   onCall: OnCallPlan;
+  kubernetes: KubernetesPlan;
+}
+
+export interface KubernetesPlan {
+  mode: "configmap" | "operator" | "both";
+  namespace: string;
+  namespaceExists: boolean;
+  kubeconfigPath?: string;
+  context?: string;
+  ruleSelectorLabels: Record<string, string>;
+  shardBudgetBytes: number;
+}
+
+/** Where Alertmanager finds the key files: configured, or where the Prometheus Operator mounts them. */
+function secretMountPath(config: AlertingModel["config"]["kubernetes"]): string {
+  if (config.secretMountPath) return config.secretMountPath;
+  return config.mode === "operator"
+    ? `/etc/alertmanager/secrets/${OBJECT_NAMES.alertmanagerKeySecret}`
+    : "/etc/alertmanager/secrets";
 }
 
 const eq = (name: string, value: string): Matcher => ({ name, op: "=", value });
@@ -418,7 +438,16 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
     ruleFiles: model.verticals.map(buildRuleFile),
     secretFiles,
     secretInputs: buildSecretInputs(secretFiles),
-    secretMountPath: kubernetes.secretMountPath,
+    secretMountPath: secretMountPath(kubernetes),
     onCall: buildOnCallPlan(model, receivers),
+    kubernetes: {
+      mode: kubernetes.mode,
+      namespace: kubernetes.namespace,
+      namespaceExists: kubernetes.namespaceExists,
+      kubeconfigPath: kubernetes.kubeconfigPath,
+      context: kubernetes.context,
+      ruleSelectorLabels: kubernetes.ruleSelectorLabels,
+      shardBudgetBytes: kubernetes.shardBudgetKiB * 1024,
+    },
   };
 }

@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import yaml from "js-yaml";
 import { isSecretValue, type ProgramRun } from "../../cli/mockEngine";
 import type { StackFile } from "../../cli/stackFile";
 import { named, ofType, PD, runStack, testSecret, unwrap } from "../support/program";
@@ -32,48 +31,77 @@ before(async () => {
   run = await runStack("prod");
 });
 
-describe("the prod program: Kubernetes objects", () => {
-  it("declares a ConfigMap per vertical, the Alertmanager ConfigMap and one Secret, under the top component", () => {
-    assert.equal(ofType(run, "agent-alert-routing:routing:AlertRouting").length, 1);
-    const verticals = (run.stackFile.values.verticals as { id: string }[]).map((vertical) => vertical.id);
-    const ruleMaps = configMaps().filter((resource) => resource.name.startsWith("alert-routing-rules-"));
-    assert.deepEqual(
-      ruleMaps.map((resource) => resource.name.slice("alert-routing-rules-".length)).sort(),
-      [...verticals].sort(),
-    );
-    assert.equal(configMaps().length, verticals.length + 1);
-    assert.equal(ofType(run, "kubernetes:core/v1:Secret").length, 1);
-    for (const resource of [...configMaps(), ...ofType(run, "kubernetes:core/v1:Secret")]) {
-      assert.equal(resource.parent, "agent-alert-routing:routing:AlertRouting::alert-routing", resource.name);
-    }
-  });
+describe("the prod program: Kubernetes objects in operator mode", () => {
+  const verticals = () => (run.stackFile.values.verticals as { id: string }[]).map((vertical) => vertical.id);
+  const secrets = () => ofType(run, "kubernetes:core/v1:Secret");
 
-  it("gives each vertical's ConfigMap its rule file and its route subtree", () => {
-    for (const resource of configMaps().filter((candidate) =>
-      candidate.name.startsWith("alert-routing-rules-"),
-    )) {
-      const vertical = resource.name.slice("alert-routing-rules-".length);
-      const data = resource.inputs.data as Record<string, string>;
-      const rules = yaml.load(data[`${vertical}.rules.yaml`]) as { groups: { name: string }[] };
+  it("declares one PrometheusRule per vertical with the rule selector's label, and no ConfigMap", () => {
+    const rules = ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+    assert.deepEqual(
+      rules.map((rule) => rule.name).sort(),
+      verticals()
+        .map((v) => `alert-routing-k8s-prometheusrule-${v}-0`)
+        .sort(),
+    );
+    for (const rule of rules) {
+      const metadata = rule.inputs.metadata as {
+        name: string;
+        namespace: string;
+        labels: Record<string, string>;
+      };
+      assert.equal(metadata.namespace, "monitoring");
+      assert.equal(
+        metadata.labels.release,
+        "kube-prometheus-stack",
+        "kube-prometheus-stack ignores rules without it",
+      );
+      assert.equal(rule.inputs.apiVersion, "monitoring.coreos.com/v1");
+      const groups = (rule.inputs.spec as { groups: { name: string }[] }).groups;
+      const vertical = metadata.labels["agent-alert-routing/vertical"];
       assert.ok(
-        rules.groups.every((group) => group.name.startsWith(`${vertical}-`)),
+        groups.length > 0 && groups.every((group) => group.name.startsWith(`${vertical}-`)),
         vertical,
       );
-      const route = yaml.load(data[`${vertical}.route.yaml`]) as { matchers: string[] };
-      assert.deepEqual(route.matchers, [`vertical="${vertical}"`]);
     }
+    assert.deepEqual(configMaps(), []);
+    assert.equal(ofType(run, "kubernetes:monitoring.coreos.com/v1:AlertmanagerConfig").length, 0);
   });
 
-  it("puts every key file the Alertmanager config names into the Secret, each from its source", () => {
-    const alertmanager = named(run, "alert-routing-alertmanager");
-    const text = (alertmanager.inputs.data as Record<string, string>)["alertmanager.yaml"];
+  it("puts alertmanager.yaml in the operator's config Secret and the key files in their own Secret", () => {
+    assert.deepEqual(
+      secrets()
+        .map((secret) => secret.name)
+        .sort(),
+      ["alert-routing-k8s-alertmanager-config", "alert-routing-k8s-alertmanager-secrets"],
+    );
+    assert.equal(run.outputs.alertmanagerConfig, "agent-alert-routing-alertmanager-config");
+    assert.equal(run.outputs.deliveryMode, "operator");
+  });
+
+  it("adopts the existing namespace, leaves it on destroy, and uses one configured provider", () => {
+    const [namespace] = ofType(run, "kubernetes:core/v1:Namespace");
+    assert.equal(namespace.importId, "monitoring");
+    assert.equal(namespace.retainOnDelete, true);
+    const [provider] = ofType(run, "pulumi:providers:kubernetes");
+    assert.equal(provider.inputs.namespace, "monitoring");
+  });
+
+  it("points every key file the Alertmanager config names at the Secret, each from its source", () => {
+    const configSecret = named(run, "alert-routing-k8s-alertmanager-config");
+    const text = String(
+      unwrap((unwrap(configSecret.inputs.stringData) as Record<string, unknown>)["alertmanager.yaml"]),
+    );
     const referenced = [...text.matchAll(/_file: (\S+)/g)].map((match) => match[1]);
     assert.ok(referenced.length > 0);
-    const secret = ofType(run, "kubernetes:core/v1:Secret")[0];
+    const secret = named(run, "alert-routing-k8s-alertmanager-secrets");
     assert.ok(isSecretValue(secret.inputs.stringData), "stringData must be a secret");
     const files = (secret.inputs.stringData as { value: Record<string, unknown> }).value;
     for (const reference of referenced) {
-      assert.equal(path.dirname(reference), "/etc/alertmanager/secrets");
+      // Where the operator mounts the Secrets listed in the Alertmanager's spec.secrets.
+      assert.equal(
+        path.dirname(reference),
+        "/etc/alertmanager/secrets/agent-alert-routing-alertmanager-secrets",
+      );
       assert.ok(path.basename(reference) in files, `${reference} is not in the Secret`);
     }
     // PagerDuty keys come from the services' Events API v2 integrations, not from config.
@@ -90,12 +118,16 @@ describe("the prod program: Kubernetes objects", () => {
     assert.equal(unwrap(files["heartbeat-token"]), testSecret("heartbeatToken"));
   });
 
-  it("never puts a secret value or an integration key in a ConfigMap or a stack output", () => {
-    const plain = JSON.stringify([configMaps(), run.outputs]);
+  it("never puts a secret value or an integration key in a rule object, the config or a stack output", () => {
+    const plain = JSON.stringify([
+      ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule"),
+      named(run, "alert-routing-k8s-alertmanager-config"),
+      run.outputs,
+    ]);
     assert.doesNotMatch(plain, /test-secret\/|integration-key-of-/);
     assert.ok(!Object.values(run.outputs).some(isSecretValue));
     assert.match(
-      JSON.stringify(ofType(run, "kubernetes:core/v1:Secret")),
+      JSON.stringify(named(run, "alert-routing-k8s-alertmanager-secrets")),
       /test-secret\/.*integration-key-of-|integration-key-of-.*test-secret\//,
     );
   });

@@ -72,7 +72,9 @@ describe("the staging program", () => {
       routes?: Route[];
     }
     const config = yaml.load(
-      (named(run, "alert-routing-alertmanager").inputs.data as Record<string, string>)["alertmanager.yaml"],
+      (named(run, "alert-routing-k8s-alertmanager").inputs.data as Record<string, string>)[
+        "alertmanager.yaml"
+      ],
     ) as { route: Route; receivers: { name: string; pagerduty_configs?: unknown[] }[] };
     const paging = new Set(config.receivers.filter((r) => r.pagerduty_configs).map((r) => r.name));
     const pagers: { route: Route; path: string[] }[] = [];
@@ -88,6 +90,30 @@ describe("the staging program", () => {
     for (const { route, path } of pagers) {
       assert.deepEqual(route.active_time_intervals, ["business-hours"], path.join(" / "));
     }
+  });
+
+  it("delivers as ConfigMaps: one per vertical with its rules and route subtree, and the Alertmanager config", () => {
+    const maps = ofType(run, "kubernetes:core/v1:ConfigMap");
+    assert.deepEqual(maps.map((map) => map.name).sort(), [
+      "alert-routing-k8s-alertmanager",
+      "alert-routing-k8s-rules-healthcare-0",
+      "alert-routing-k8s-rules-real-estate-0",
+      "alert-routing-k8s-rules-sales-0",
+    ]);
+    const sales = named(run, "alert-routing-k8s-rules-sales-0");
+    assert.deepEqual(Object.keys(sales.inputs.data as object).sort(), [
+      "sales-0.rules.yaml",
+      "sales.route.yaml",
+    ]);
+    assert.equal((sales.inputs.metadata as { namespace: string }).namespace, "monitoring-staging");
+    assert.equal(ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule").length, 0);
+    const text = (named(run, "alert-routing-k8s-alertmanager").inputs.data as Record<string, string>)[
+      "alertmanager.yaml"
+    ];
+    assert.match(text, /routing_key_file: \/etc\/alertmanager\/secrets\/pagerduty-platform\.key/);
+    assert.doesNotMatch(JSON.stringify(maps), /test-secret\/|integration-key-of-/);
+    const [namespace] = ofType(run, "kubernetes:core/v1:Namespace");
+    assert.equal(namespace.importId, undefined, "staging creates its namespace");
   });
 
   it("protects nothing and names everything for the stack", () => {

@@ -1,0 +1,147 @@
+// Checks of the Kubernetes objects before they are declared: names and labels by Kubernetes' rules,
+// sizes under the 1 MiB object limit, and PrometheusRule objects against prometheus-operator's CRD
+// schema. Each problem names the vertical (or the config key) and the field.
+import { CONFIG_KEYS, PROJECT } from "../model/conventions";
+import { type Issue, IssueList, ValidationError } from "../model/errors";
+import type { AlertingModel } from "../model/index";
+import type { KubernetesObjects, ObjectMeta } from "./kubernetes";
+
+/** Kubernetes rejects a ConfigMap or Secret whose data exceeds this. */
+export const OBJECT_LIMIT_BYTES = 1024 * 1024;
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+export function nameProblem(name: string): string | undefined {
+  if (name.length > 253) return `is ${name.length} characters; Kubernetes allows 253`;
+  if (!DNS_SUBDOMAIN.test(name))
+    return "is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')";
+  return undefined;
+}
+
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return "has a prefix that is not a DNS subdomain";
+  }
+  if (name.length > 63 || !LABEL_NAME.test(name)) return "is not a valid label name (63 characters at most)";
+  return undefined;
+}
+
+export function labelValueProblem(value: string): string | undefined {
+  if (value === "") return undefined;
+  if (value.length > 63) return `is ${value.length} characters; a label value allows 63`;
+  if (!LABEL_NAME.test(value)) return "is not a valid label value (letters, digits, '-', '_', '.')";
+  return undefined;
+}
+
+function dataBytes(data: Record<string, string>): number {
+  return Object.entries(data).reduce(
+    (sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value),
+    0,
+  );
+}
+
+/** Synchronous checks: names, labels, namespace, sizes. */
+export function checkKubernetesObjects(model: AlertingModel, objects: KubernetesObjects): void {
+  const issues = new IssueList();
+  const file = model.stackFile;
+  const verticalPath = (vertical: string) =>
+    `${PROJECT}:${CONFIG_KEYS.verticals}[${model.verticals.findIndex((candidate) => candidate.id === vertical)}].id`;
+  const namespace = model.config.kubernetes.namespace;
+  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+    issues.add(
+      file,
+      `${PROJECT}:${CONFIG_KEYS.kubernetes}.namespace`,
+      `"${namespace}" is not a valid namespace name (63 characters at most)`,
+    );
+  }
+  const checkMeta = (meta: ObjectMeta, kind: string, where: string, vertical?: string) => {
+    const prefix = vertical ? `vertical "${vertical}": ` : "";
+    const problem = nameProblem(meta.name);
+    if (problem) issues.add(file, where, `${prefix}${kind} name "${meta.name}" ${problem}`);
+    for (const [key, value] of Object.entries(meta.labels)) {
+      const keyProblem = labelKeyProblem(key);
+      if (keyProblem) issues.add(file, where, `${prefix}${kind} ${meta.name}: label "${key}" ${keyProblem}`);
+      const valueProblem = labelValueProblem(value);
+      if (valueProblem)
+        issues.add(file, where, `${prefix}${kind} ${meta.name}: label ${key}="${value}" ${valueProblem}`);
+    }
+  };
+  const kubernetesPath = `${PROJECT}:${CONFIG_KEYS.kubernetes}`;
+  for (const map of objects.ruleConfigMaps) {
+    checkMeta(map.metadata, "ConfigMap", verticalPath(map.vertical), map.vertical);
+    const bytes = dataBytes(map.data);
+    if (bytes > OBJECT_LIMIT_BYTES) {
+      issues.add(
+        file,
+        verticalPath(map.vertical),
+        `vertical "${map.vertical}": ConfigMap ${map.metadata.name} holds ${bytes} bytes, over Kubernetes' 1 MiB limit`,
+      );
+    }
+  }
+  for (const rule of objects.prometheusRules)
+    checkMeta(rule.metadata, "PrometheusRule", `${kubernetesPath}.ruleSelectorLabels`, rule.vertical);
+  for (const [kind, object] of [
+    ["ConfigMap", objects.alertmanagerConfigMap],
+    ["Secret", objects.alertmanagerConfigSecret],
+  ] as const) {
+    if (!object) continue;
+    checkMeta(object.metadata, kind, kubernetesPath);
+    const bytes = dataBytes(object.data);
+    if (bytes > OBJECT_LIMIT_BYTES) {
+      issues.add(
+        file,
+        `${PROJECT}:${CONFIG_KEYS.verticals}`,
+        `the Alertmanager config renders ${bytes} bytes, over Kubernetes' 1 MiB limit for a ${kind}; it grows with verticals and tool owners`,
+      );
+    }
+  }
+  checkMeta(objects.keySecret.metadata, "Secret", kubernetesPath);
+  issues.throwIfAny();
+}
+
+interface SchemaError {
+  instancePath?: string;
+  message?: string;
+}
+
+// TypeScript compiles import() to require() under CommonJS, and this package is ESM only.
+const importEsm = new Function("specifier", "return import(specifier)") as (
+  specifier: string,
+) => Promise<unknown>;
+
+/** Validates every PrometheusRule against prometheus-operator's CRD schema (an ESM package, so async). */
+export async function validatePrometheusRules(
+  model: AlertingModel,
+  objects: KubernetesObjects,
+): Promise<void> {
+  if (objects.prometheusRules.length === 0) return;
+  const module = (await importEsm("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1")) as {
+    PrometheusRule: new (data: unknown) => { validate(): void };
+  };
+  const issues: Issue[] = [];
+  for (const rule of objects.prometheusRules) {
+    try {
+      new module.PrometheusRule({ metadata: rule.metadata, spec: rule.spec }).validate();
+    } catch (error) {
+      const vertical = model.verticals.find((candidate) => candidate.id === rule.vertical);
+      const details = (error as { errors?: SchemaError[] }).errors ?? [{ message: String(error) }];
+      for (const detail of details) {
+        const field = (detail.instancePath ?? "")
+          .replace(/^\//, "")
+          .replaceAll("/", ".")
+          .replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+        issues.push({
+          file: vertical?.catalogueFile ?? model.stackFile,
+          path: `vertical "${rule.vertical}": PrometheusRule ${rule.metadata.name}: ${field || "(object)"}`,
+          message: `${detail.message ?? "is invalid"} (prometheus-operator's CRD schema)`,
+        });
+      }
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
