@@ -5,13 +5,18 @@ import * as path from "node:path";
 import yaml from "js-yaml";
 import { ALERTMANAGER_CONFIG_KEY, ruleFileKey, SHARD_LABEL, VERTICAL_LABEL } from "../model/conventions";
 import { ValidationError } from "../model/errors";
-import { buildModel } from "../model/index";
-import { buildPlan } from "../model/plan";
+import { type AlertingModel, buildModel } from "../model/index";
+import { type AlertingPlan, buildPlan } from "../model/plan";
 import type { Finding } from "../model/routing/lint";
+import { type Matcher, parseMatchers } from "../model/routing/matchers";
 import type { MatrixRow, MomentId } from "../model/routing/matrix";
-import type { AmConfig } from "../model/routing/types";
+import type { AmConfig, AmRoute } from "../model/routing/types";
 import { withoutSecretKeys } from "../model/secrets";
+import { policyConfigFor } from "../policies/config";
+import { checkStackPolicies, reportViolations } from "../policies/offline";
+import type { Violation } from "../policies/run";
 import { renderRoutingDoc } from "../render/routingDoc";
+import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
 import { type DeclaredResource, isSecretValue, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
 import { readStackFile, SECRET_PLACEHOLDER, type StackFile } from "./stackFile";
@@ -55,6 +60,16 @@ function readProjectFile(file: string): string | undefined {
   return fs.existsSync(full) ? fs.readFileSync(full, "utf8") : undefined;
 }
 
+/** The model of a stack file, built from its non-secret values as the program builds it. */
+function modelOf(stack: string, stackFile: StackFile): AlertingModel {
+  const config = withoutSecretKeys(stackFile.values);
+  return buildModel({ stack, stackFile: stackFile.file, config, readFile: readProjectFile });
+}
+
+function planOf(stack: string, stackFile: StackFile): AlertingPlan {
+  return buildPlan(modelOf(stack, stackFile));
+}
+
 /**
  * Secrets that the stack file does not hold (it cannot hold real ones without the Pulumi CLI) get a
  * value from `valueOf`, a placeholder by default, where `pulumi config set --secret` would put it.
@@ -63,16 +78,11 @@ export function withSecrets(
   stack: string,
   stackFile: StackFile,
   secretFor: (key: string, field?: string) => string = () => SECRET_PLACEHOLDER,
+  plan: AlertingPlan = planOf(stack, stackFile),
 ): StackFile {
-  const model = buildModel({
-    stack,
-    stackFile: stackFile.file,
-    config: withoutSecretKeys(stackFile.values),
-    readFile: readProjectFile,
-  });
   const values = { ...stackFile.values };
   const secretKeys = new Set(stackFile.secretKeys);
-  for (const { configKey, field } of buildPlan(model).secretInputs) {
+  for (const { configKey, field } of plan.secretInputs) {
     // A value written in plain text stays as it is, so the program rejects it as it would for real.
     if (configKey in stackFile.values && !stackFile.secretKeys.has(configKey)) continue;
     secretKeys.add(configKey);
@@ -96,7 +106,10 @@ const RULE_KEYS = ["alert", "record", "expr", "for", "keep_firing_for", "labels"
 
 function ordered(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const known = keys.filter((key) => object[key] !== undefined).map((key) => [key, object[key]]);
-  const rest = Object.keys(object).filter((key) => !keys.includes(key)).sort().map((key) => [key, object[key]]);
+  const rest = Object.keys(object)
+    .filter((key) => !keys.includes(key))
+    .sort()
+    .map((key) => [key, object[key]]);
   return Object.fromEntries([...known, ...rest]);
 }
 
@@ -167,12 +180,78 @@ function write(file: string, text: string): void {
   fs.writeFileSync(file, text);
 }
 
-export async function render(options: RenderOptions): Promise<string[]> {
+export const ROUTE_KEYS_FILE = "route-keys.json";
+
+/** A route as Alertmanager keys it, and the receiver its alerts reach. */
+export interface RouteKey {
+  key: string;
+  receiver: string;
+}
+
+const MATCH_TYPE_ORDER = ["=", "!=", "=~", "!~"];
+
+/** pkg/labels `Matchers.Less`: by name, then value, then type. */
+function compareMatchers(a: Matcher, b: Matcher): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  if (a.value !== b.value) return a.value < b.value ? -1 : 1;
+  return MATCH_TYPE_ORDER.indexOf(a.op) - MATCH_TYPE_ORDER.indexOf(b.op);
+}
+
+/** pkg/labels `Matcher.String`, whose value escaping is OpenMetrics'. */
+function keyMatcherText(matcher: Matcher): string {
+  const value = matcher.value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll('"', '\\"');
+  return `${matcher.name}${matcher.op}"${value}"`;
+}
+
+/**
+ * Every route's key as Alertmanager 0.25 builds it (dispatch/route.go `Key()`): the sorted matchers
+ * of the route and of each ancestor, `{…}` joined by `/`. The PagerDuty dedup_key of an alert group
+ * is a hash of this key and the group's labels, so a key that disappears orphans open incidents.
+ */
+export function routeKeys(route: AmRoute, parentKey?: string, inherited = ""): RouteKey[] {
+  const matchers = (route.matchers ?? []).flatMap((text) => parseMatchers(text)).sort(compareMatchers);
+  const key = `${parentKey === undefined ? "" : `${parentKey}/`}{${matchers.map(keyMatcherText).join(",")}}`;
+  const receiver = route.receiver ?? inherited;
+  return [{ key, receiver }, ...(route.routes ?? []).flatMap((child) => routeKeys(child, key, receiver))];
+}
+
+function readRouteKeys(file: string): RouteKey[] | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { routes: RouteKey[] }).routes;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line per route of the previous render whose key, or whose receiver under that key, is gone. */
+export function reKeyedRoutes(previous: readonly RouteKey[], current: readonly RouteKey[]): string[] {
+  const id = (route: RouteKey) => `${route.key} -> ${route.receiver}`;
+  const now = new Set(current.map(id));
+  return [...new Set(previous.map(id))]
+    .filter((entry) => !now.has(entry))
+    .map(
+      (entry) =>
+        `warning: route ${entry} is gone or re-keyed since the last render; ` +
+        "PagerDuty incidents open on it will never receive their resolve",
+    );
+}
+
+export async function render(
+  options: RenderOptions,
+): Promise<{ written: string[]; violations: Violation[] }> {
   const stackPath = options.stackFile ?? path.join(PROJECT_DIR, `Pulumi.${options.stack}.yaml`);
-  const stackFile = withSecrets(options.stack, readStackFile(stackPath));
+  const asWritten = readStackFile(stackPath);
+  // The model depends on non-secret values only, so it is built once, for the secrets, the rule tests
+  // and the policy config: validating a large catalogue is most of the render's own work.
+  const model = modelOf(options.stack, asWritten);
+  const plan = buildPlan(model);
+  const stackFile = withSecrets(options.stack, asWritten, undefined, plan);
   const run = await runProgram(options.stack, stackFile.values, stackFile.secretKeys);
 
   const dir = path.join(options.out, options.stack);
+  // The previous render's route keys, to warn about routes this change re-keys.
+  const previousKeys = readRouteKeys(path.join(dir, ROUTE_KEYS_FILE));
   fs.rmSync(dir, { recursive: true, force: true });
   const written: string[] = [];
   const emit = (name: string, text: string) => {
@@ -183,6 +262,13 @@ export async function render(options: RenderOptions): Promise<string[]> {
   const { alertmanagerText, ruleFiles } = deliveredFiles(run.resources);
   if (alertmanagerText !== undefined) emit("alertmanager.yaml", alertmanagerText);
   for (const [vertical, text] of ruleFiles) emit(path.join("rules", `${vertical}.yaml`), text);
+  // Rule tests are not deployed, so they come from the plan rather than a declared object; each one
+  // runs against the rule file written above for its vertical.
+  for (const tests of plan.ruleTests) {
+    if (!ruleFiles.has(tests.vertical)) continue;
+    const text = renderRuleTestFile(tests, [`${tests.vertical}.yaml`]);
+    emit(path.join("rules", tests.file), text);
+  }
   const secretFiles = run.resources
     .filter((resource) => resource.type === SECRET)
     .flatMap((resource) => Object.keys((maskSecrets(resource.inputs.stringData) ?? {}) as object));
@@ -203,6 +289,11 @@ export async function render(options: RenderOptions): Promise<string[]> {
     | { moments: { id: MomentId; label: string; at: string }[]; matrix: MatrixRow[]; findings: Finding[] }
     | undefined;
   const amConfig = alertmanagerText ? (yaml.load(alertmanagerText) as AmConfig) : undefined;
+  if (amConfig) {
+    const keys = routeKeys(amConfig.route);
+    emit(ROUTE_KEYS_FILE, `${JSON.stringify({ routes: keys }, null, 2)}\n`);
+    for (const line of reKeyedRoutes(previousKeys ?? [], keys)) process.stderr.write(`${line}\n`);
+  }
   if (routing && amConfig) {
     const moments = routing.moments.map((moment) => ({ ...moment, at: new Date(moment.at) }));
     emit("routing.md", renderRoutingDoc(options.stack, amConfig, routing.matrix, moments, routing.findings));
@@ -218,17 +309,25 @@ export async function render(options: RenderOptions): Promise<string[]> {
     "summary.md",
     `${summary}\n## Declared resources\n\n${run.resources.length} resources; the Secret holds ${secretFiles.length} files, shown here as ${SECRET_PLACEHOLDER}.\n`,
   );
-  return written;
+  // The policy pack judges what was declared, as `pulumi preview --policy-pack policies` would.
+  const policyConfig = policyConfigFor(model);
+  emit("policy-config.json", `${JSON.stringify(policyConfig, null, 2)}\n`);
+  return { written, violations: checkStackPolicies(options.stack, stackFile, run.resources, policyConfig) };
 }
 
 async function main(): Promise<void> {
+  // The Pulumi runtime takes a stack trace for every promise and resource it creates; with the source
+  // maps tsx turns on, each one is mapped back to TypeScript: about a sixth of a prod render. The
+  // render prints messages, never stacks, so it does without them.
+  process.setSourceMapsEnabled(false);
   const options = parseArgs(process.argv.slice(2));
   try {
-    const written = await render(options);
+    const { written, violations } = await render(options);
     process.stdout.write(
       `rendered stack ${options.stack}:\n${written.map((file) => `  ${file}`).join("\n")}\n`,
     );
-    process.exit(0);
+    const ok = reportViolations(violations, (line) => process.stdout.write(`${line}\n`));
+    process.exit(ok ? 0 : 1);
   } catch (error) {
     // Validation errors and the program's RunError carry a complete message; never print a stack.
     const message = error instanceof Error ? error.message : String(error);

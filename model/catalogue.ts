@@ -3,6 +3,7 @@ import yaml from "js-yaml";
 import { z } from "zod";
 import { KEBAB_NAME } from "./conventions";
 import { type Issue, joinPath } from "./errors";
+import { histogramsSchema, sloSchema } from "./slo";
 import { zodIssues } from "./zodIssues";
 
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
@@ -27,7 +28,13 @@ const group = z
   })
   .strict();
 
-const catalogueSchema = z.object({ groups: z.array(group).min(1, "needs at least one group") }).strict();
+const catalogueSchema = z
+  .object({
+    groups: z.array(group).min(1, "needs at least one group"),
+    histograms: histogramsSchema.default({}),
+    slos: z.array(sloSchema).default([]),
+  })
+  .strict();
 
 export type CatalogueRule = z.infer<typeof rule>;
 export type CatalogueGroup = z.infer<typeof group>;

@@ -7,11 +7,23 @@ const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
 
+// Building a formatter to ask costs milliseconds, and every member, rotation and tier names a zone.
+const timeZoneChecks = new Map<string, boolean>();
+
 /**
  * An IANA zone spelled exactly as the tz database spells it. Alertmanager looks zones up with Go,
  * which is case-sensitive, while Intl would accept `america/new_york`.
  */
 export function isTimeZone(zone: string): boolean {
+  let known = timeZoneChecks.get(zone);
+  if (known === undefined) {
+    known = checkTimeZone(zone);
+    timeZoneChecks.set(zone, known);
+  }
+  return known;
+}
+
+function checkTimeZone(zone: string): boolean {
   if (zone !== "UTC" && !zone.includes("/")) return false;
   try {
     const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;

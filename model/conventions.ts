@@ -14,6 +14,9 @@ export const LABEL = {
   category: "category",
   autoRemediation: "auto_remediation",
   alertName: "alertname",
+  /** On SLO recording rules and alerts: the SLO's name, and the window a ratio is taken over. */
+  slo: "slo",
+  sloWindow: "slo_window",
 } as const;
 
 export const ALERT_TYPES = ["infra", "model", "tool"] as const;
@@ -79,6 +82,36 @@ export function ruleGroupName(vertical: string, group: string): string {
   return `${vertical}-${group}`;
 }
 
+/** An SLO's rules form one catalogue-level group, rendered as `<vertical>-slo-<slo>`. */
+export function sloGroup(slo: string): string {
+  return `slo-${slo}`;
+}
+
+/** Sloth's recording-rule name for an SLO's error ratio over a window (`slo:sli_error:ratio_rate5m`). */
+export function sloErrorRatioRecord(window: string): string {
+  return `slo:sli_error:ratio_rate${window}`;
+}
+
+/** SLO alerts: `<Prefix><Slo>FastBurn` pages, `<Prefix><Slo>SlowBurn` opens a ticket. */
+export function sloAlertName(vertical: string, slo: string, burn: "fast" | "slow"): string {
+  return `${alertNamePrefix(vertical)}${alertNamePrefix(slo)}${burn === "fast" ? "Fast" : "Slow"}Burn`;
+}
+
+/** Hand-written rule tests of `alerts/<vertical>.yaml` live in `alerts/tests/<vertical>.yaml`. */
+export function catalogueTestsFile(catalogue: string): string {
+  const slash = catalogue.lastIndexOf("/");
+  return `${catalogue.slice(0, slash + 1)}tests/${catalogue.slice(slash + 1)}`;
+}
+
+/**
+ * The rendered rule tests sit beside the rendered rule files: `<vertical>.test.yaml`, and one
+ * `<vertical>.<interval>.test.yaml` per coarser evaluation interval its cases ask for.
+ */
+export const RULE_TEST_SUFFIX = ".test.yaml";
+export function ruleTestFileName(vertical: string, evaluationInterval?: string): string {
+  return `${vertical}${evaluationInterval ? `.${evaluationInterval}` : ""}${RULE_TEST_SUFFIX}`;
+}
+
 /** Alert names carry their vertical as a CamelCase prefix: `real-estate` → `RealEstate`. */
 export function alertNamePrefix(vertical: string): string {
   return vertical
@@ -116,6 +149,7 @@ export const OBJECT_NAMES = {
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 export const VERTICAL_LABEL = `${PROJECT}/vertical`;
 export const SHARD_LABEL = `${PROJECT}/shard`;
+export const DEFAULT_TIER_ANNOTATION = `${PROJECT}/default-tier`;
 export const ruleFileKey = (vertical: string, shard: number): string => `${vertical}-${shard}.rules.yaml`;
 export const routeFileKey = (vertical: string): string => `${vertical}.route.yaml`;
 

@@ -9,6 +9,7 @@ import {
   CONFIG_KEYS,
   COST_SPIKE_CATEGORY,
   COST_SPIKE_PAGE_RATIO,
+  catalogueTestsFile,
   LABEL,
   MODEL_MIN_FOR_SECONDS,
   PROJECT,
@@ -23,6 +24,9 @@ import { DURATION_HINT, parseDuration } from "./duration";
 import { IssueList, joinPath } from "./errors";
 import { ownerOf } from "./ownership";
 import { findSyntaxError, topLevelThreshold } from "./promql";
+import { parseRuleTests, type RuleTestGroup } from "./ruleTests";
+import { checkSlos, type Slo } from "./slo";
+import { sloRuleGroups } from "./sloRules";
 import { zodIssues } from "./zodIssues";
 
 export interface Alert {
@@ -46,6 +50,8 @@ export interface Alert {
   annotations: Record<string, string>;
   /** Where the alert is defined, for messages: `alerts/sales.yaml` and `groups[1].rules[0]`. */
   source: { file: string; path: string };
+  /** Set on the alerts an SLO generates: the SLO's name. */
+  slo?: string;
 }
 
 export interface RecordingRule {
@@ -72,7 +78,11 @@ export interface Vertical {
   namespace: string;
   sev1EscalatesToExec: boolean;
   catalogueFile: string;
+  /** The catalogue's groups, then one generated group per SLO. */
   groups: RuleGroup[];
+  slos: Slo[];
+  /** Hand-written `promtool test rules` cases from `alerts/tests/<vertical>.yaml`, if it exists. */
+  ruleTests: RuleTestGroup[];
 }
 
 export interface AlertingModel {
@@ -386,6 +396,13 @@ function buildVertical(
     });
     return { name: group.name, interval: group.interval, rules };
   });
+  const slos = checkSlos(catalogue.slos, catalogue.histograms, {
+    config,
+    vertical: vertical.id,
+    file,
+    issues,
+  });
+  const sloGroups = sloRuleGroups(slos, groups, issues);
   if (watchdogs !== 1) {
     issues.add(
       file,
@@ -399,7 +416,9 @@ function buildVertical(
     namespace: vertical.namespace,
     sev1EscalatesToExec: vertical.sev1EscalatesToExec,
     catalogueFile: file,
-    groups,
+    groups: [...groups, ...sloGroups],
+    slos,
+    ruleTests: [],
   };
 }
 
@@ -434,7 +453,15 @@ export function buildModel(input: ModelInput): AlertingModel {
       for (const issue of result.issues) issues.add(issue.file, issue.path, issue.message);
       return;
     }
-    verticals.push(buildVertical(config, vertical, result.catalogue, vertical.catalogue, issues));
+    const built = buildVertical(config, vertical, result.catalogue, vertical.catalogue, issues);
+    const testsFile = catalogueTestsFile(vertical.catalogue);
+    const testsText = input.readFile(testsFile);
+    if (testsText !== undefined) {
+      const tests = parseRuleTests(testsFile, testsText, alertsOf(built));
+      if (tests.ok) built.ruleTests = tests.groups;
+      else for (const issue of tests.issues) issues.add(issue.file, issue.path, issue.message);
+    }
+    verticals.push(built);
   });
   issues.throwIfAny();
 

@@ -20,9 +20,11 @@ import {
   WATCHDOG_ALERT,
 } from "./conventions";
 import { tierHours } from "./coverage";
+import { parseDuration } from "./duration";
 import type { Alert, AlertingModel, Rule, Vertical } from "./index";
 import { buildOnCallPlan, type OnCallPlan } from "./onCall";
 import { toolOwnerEntries } from "./ownership";
+import { buildRuleTestFiles, type RuleTestFilePlan } from "./ruleTests";
 
 export type MatchOp = "=" | "!=" | "=~" | "!~";
 export interface Matcher {
@@ -113,6 +115,8 @@ export interface AlertingPlan {
   timeIntervals: TimeIntervalPlan[];
   inhibitRules: InhibitRulePlan[];
   ruleFiles: RuleFilePlan[];
+  /** One `promtool test rules` file per vertical: its hand-written cases and its SLOs' generated ones. */
+  ruleTests: RuleTestFilePlan[];
   secretFiles: SecretFilePlan[];
   /** Every secret config value the program needs, for the check that each is set as a secret. */
   secretInputs: SecretRef[];
@@ -120,6 +124,8 @@ export interface AlertingPlan {
   secretMountPath: string;
   onCall: OnCallPlan;
   kubernetes: KubernetesPlan;
+  /** Each vertical's default tier, which an alert without a tier label takes. */
+  verticalDefaultTiers: { vertical: string; tier: string }[];
 }
 
 export interface KubernetesPlan {
@@ -381,6 +387,15 @@ function buildSecretInputs(files: readonly SecretFilePlan[]): SecretRef[] {
   return [{ configKey: SECRET_CONFIG_KEYS.slackToken }, ...refs];
 }
 
+/**
+ * Alertmanager re-sends a group at a group_interval tick only when more than repeat_interval has
+ * passed; with the two equal, a tick arrives a hair early and the heartbeat halves its rate. So the
+ * repeat is set a tenth below the interval the dead man's switch expects.
+ */
+function heartbeatRepeat(interval: string): string {
+  return `${Math.max(1, Math.floor((parseDuration(interval) ?? 60) * 0.9))}s`;
+}
+
 export function buildPlan(model: AlertingModel): AlertingPlan {
   const { routing, alertmanager, email, kubernetes } = model.config;
   const verticalRoutes = model.verticals.map((vertical) => ({
@@ -398,7 +413,7 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
           receiver: receiverName(routing.heartbeatTeam, "heartbeat"),
           groupWait: "0s",
           groupInterval: alertmanager.heartbeat.repeatInterval,
-          repeatInterval: alertmanager.heartbeat.repeatInterval,
+          repeatInterval: heartbeatRepeat(alertmanager.heartbeat.repeatInterval),
         },
         { matchers: [eq(LABEL.severity, "info")], receiver: receiverName(routing.catchAllTeam, "blackhole") },
         ...verticalRoutes.map(({ route: subtree }) => subtree),
@@ -436,10 +451,15 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
       },
     ],
     ruleFiles: model.verticals.map(buildRuleFile),
+    ruleTests: model.verticals.flatMap((vertical) => buildRuleTestFiles(vertical, ruleLabels)),
     secretFiles,
     secretInputs: buildSecretInputs(secretFiles),
     secretMountPath: secretMountPath(kubernetes),
     onCall: buildOnCallPlan(model, receivers),
+    verticalDefaultTiers: model.verticals.map((vertical) => ({
+      vertical: vertical.id,
+      tier: vertical.defaultTier,
+    })),
     kubernetes: {
       mode: kubernetes.mode,
       namespace: kubernetes.namespace,

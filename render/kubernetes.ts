@@ -2,6 +2,7 @@
 // the component declares exactly these, the checks validate exactly these.
 import {
   ALERTMANAGER_CONFIG_KEY,
+  DEFAULT_TIER_ANNOTATION,
   OBJECT_NAMES,
   objectLabels,
   routeFileKey,
@@ -49,6 +50,7 @@ export function kubernetesObjects(plan: AlertingPlan): KubernetesObjects {
   const configmaps = mode !== "operator";
   const operator = mode !== "configmap";
   const alertmanagerYaml = renderAlertmanagerYaml(plan);
+  const defaultTiers = new Map(plan.verticalDefaultTiers.map(({ vertical, tier }) => [vertical, tier]));
   const objects: KubernetesObjects = {
     ruleConfigMaps: [],
     prometheusRules: [],
@@ -64,6 +66,8 @@ export function kubernetesObjects(plan: AlertingPlan): KubernetesObjects {
   for (const file of plan.ruleFiles) {
     for (const shard of shardRuleFile(file, shardBudgetBytes)) {
       const labels = { [VERTICAL_LABEL]: shard.vertical, [SHARD_LABEL]: String(shard.index) };
+      // The policy pack reads the vertical's default tier here: coverage rules depend on it.
+      const annotations = { [DEFAULT_TIER_ANNOTATION]: defaultTiers.get(shard.vertical) ?? "" };
       if (configmaps) {
         const data: Record<string, string> = { [ruleFileKey(shard.vertical, shard.index)]: shard.text };
         // The route subtree rides with the first shard, for review beside the vertical's rules.
@@ -75,6 +79,7 @@ export function kubernetesObjects(plan: AlertingPlan): KubernetesObjects {
           metadata: {
             name: OBJECT_NAMES.ruleConfigMap(shard.vertical, shard.index),
             labels: { ...objectLabels("prometheus-rules"), ...labels },
+            annotations,
           },
           data,
         });
@@ -86,6 +91,7 @@ export function kubernetesObjects(plan: AlertingPlan): KubernetesObjects {
           metadata: {
             name: OBJECT_NAMES.prometheusRule(shard.vertical, shard.index),
             labels: { ...objectLabels("prometheus-rules"), ...labels, ...ruleSelectorLabels },
+            annotations,
           },
           spec: { groups: shard.groups },
         });

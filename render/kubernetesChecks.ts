@@ -120,7 +120,11 @@ export async function validatePrometheusRules(
   objects: KubernetesObjects,
 ): Promise<void> {
   if (objects.prometheusRules.length === 0) return;
-  const module = (await importEsm("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1")) as {
+  // The one model's module, not the API group's index: the index loads ~300 models and their schemas
+  // through the ESM loader, which took longer than the rest of a prod render's own work.
+  const module = (await importEsm(
+    "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule",
+  )) as {
     PrometheusRule: new (data: unknown) => { validate(): void };
   };
   const issues: Issue[] = [];

@@ -41,36 +41,59 @@ export class ShardError extends Error {
   }
 }
 
+const HEADER = "groups:\n";
+
+interface SizedGroup {
+  group: RuleGroupPlan;
+  /** The group as an item of a rule file's `groups:` list. */
+  item: string;
+  /** The group alone as a rule file, as the budget counts it. */
+  bytes: number;
+}
+
+/**
+ * js-yaml writes each item of a block list on its own, so a rule file is its header followed by its
+ * groups' items: each group is serialised once, for its size and for its shard's text, rather than
+ * again for the file and again for the shard.
+ */
+function sizeGroup(group: RuleGroupPlan): SizedGroup {
+  const text = toYaml({ groups: [group] });
+  if (!text.startsWith(HEADER)) throw new Error(`rule group "${group.name}" did not render as a list item`);
+  return { group, item: text.slice(HEADER.length), bytes: Buffer.byteLength(text) };
+}
+
+function ruleFileText(entries: readonly SizedGroup[]): string {
+  return entries.length === 0 ? toYaml({ groups: [] }) : HEADER + entries.map((entry) => entry.item).join("");
+}
+
 export function shardRuleFile(file: RuleFilePlan, budgetBytes: number): RuleShard[] {
-  const sized = file.groups.map((group) => ({
-    group,
-    bytes: Buffer.byteLength(toYaml({ groups: [group] })),
-  }));
+  const sized = file.groups.map(sizeGroup);
   const oversized = sized.find((entry) => entry.bytes > budgetBytes);
   if (oversized) throw new ShardError(file.vertical, oversized.group.name, oversized.bytes, budgetBytes);
-  const total = Buffer.byteLength(toYaml({ groups: file.groups }));
-  const batches: RuleGroupPlan[][] = [];
+  const total = Buffer.byteLength(ruleFileText(sized));
+  const batches: SizedGroup[][] = [];
   if (total <= budgetBytes) {
-    batches.push(file.groups);
+    batches.push(sized);
   } else {
-    let current: RuleGroupPlan[] = [];
+    let current: SizedGroup[] = [];
     let bytes = 0;
-    for (const { group, bytes: size } of sized) {
+    for (const entry of sized) {
+      const { group, bytes: size } = entry;
       const boundary = fnv1a(group.name) % BOUNDARY_ONE_IN === 0;
       if (current.length > 0 && (boundary || bytes + size > budgetBytes)) {
         batches.push(current);
         current = [];
         bytes = 0;
       }
-      current.push(group);
+      current.push(entry);
       bytes += size;
     }
     if (current.length > 0) batches.push(current);
   }
-  return batches.map((groups, index) => ({
+  return batches.map((entries, index) => ({
     vertical: file.vertical,
     index,
-    groups,
-    text: toYaml({ groups }),
+    groups: entries.map((entry) => entry.group),
+    text: ruleFileText(entries),
   }));
 }

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in promtool amtool; do
+for tool in promtool amtool prometheus prometheus-alertmanager; do
   if ! command -v "$tool" >/dev/null; then
     echo "error: $tool is not installed; run scripts/setup-and-test.sh, which installs Debian's prometheus and prometheus-alertmanager" >&2
     exit 1
@@ -14,6 +14,13 @@ node --import tsx --test --test-reporter=spec \
   tests/unit/*.test.ts \
   tests/component/*.test.ts \
   tests/cli/*.test.ts \
+  tests/policy/*.test.ts \
   tests/slack/*.test.ts \
   tests/tools/*.test.ts \
   tests/golden/*.test.ts
+
+# End-to-end: real Prometheus and Alertmanager against local stand-ins (tests/e2e). Each file runs
+# its own harness, so the files run side by side; every test has its own deadline, and `timeout`
+# bounds the whole suite (its SIGTERM reaches the test processes, which stop their binaries).
+timeout --kill-after=30s 15m node --import tsx --test --test-reporter=spec \
+  --test-concurrency=6 tests/e2e/*.test.ts

@@ -139,9 +139,31 @@ function dayOfMonthMatches(ranges: Range[], day: number, daysInMonth: number): b
   });
 }
 
+// Answers per spec and instant. The routing matrix and the policy pack ask about the same few
+// instants for every alert, and the time-zone arithmetic behind an answer was most of their time.
+// Bounded, because a caller may sweep every minute of a year.
+const answers = new WeakMap<AmTimeIntervalSpec, Map<number, boolean>>();
+const ANSWERS_PER_SPEC = 4096;
+
 /** Alertmanager's `ContainsTime`: the instant in the interval's location (UTC when absent). */
 export function timeIntervalContains(spec: AmTimeIntervalSpec, at: Date): boolean {
   const interval = compileTimeInterval(spec);
+  let known = answers.get(spec);
+  if (!known) {
+    known = new Map();
+    answers.set(spec, known);
+  }
+  const instant = at.getTime();
+  let answer = known.get(instant);
+  if (answer === undefined) {
+    answer = contains(interval, at);
+    if (known.size >= ANSWERS_PER_SPEC) known.clear();
+    known.set(instant, answer);
+  }
+  return answer;
+}
+
+function contains(interval: CompiledInterval, at: Date): boolean {
   const clock = wallClock(at, interval.location);
   // `times` are half-open: [start, end) in minutes of the day.
   if (interval.times && !interval.times.some((r) => clock.minute >= r.begin && clock.minute < r.end))

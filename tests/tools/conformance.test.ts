@@ -196,7 +196,8 @@ interface RuleFile {
 /** Each catalogue alert as it leaves Prometheus, without a tier and with each tier the routes know. */
 function catalogueSets(dir: string, tiers: readonly string[]): LabelSet[] {
   const rulesDir = path.join(dir, "rules");
-  const alerts = fs.readdirSync(rulesDir).flatMap((file) => {
+  const ruleFiles = fs.readdirSync(rulesDir).filter((file) => !file.endsWith(".test.yaml"));
+  const alerts = ruleFiles.flatMap((file) => {
     const rules = (yaml.load(fs.readFileSync(path.join(rulesDir, file), "utf8")) as RuleFile).groups.flatMap(
       (group) => group.rules,
     );

@@ -1,0 +1,212 @@
+// Behaviour tests of a vertical's rules, in `promtool test rules` format: the hand-written cases of
+// `alerts/tests/<vertical>.yaml`, validated here, and the file the render writes beside the rule file.
+import yaml from "js-yaml";
+import { z } from "zod";
+import { PROMETHEUS_NAME, ruleTestFileName, WATCHDOG_ALERT } from "./conventions";
+import { DURATION_HINT, parseDuration } from "./duration";
+import { type Issue, joinPath } from "./errors";
+import type { Alert, Vertical } from "./index";
+import { sloAlertsOf, sloTestGroups } from "./sloTests";
+import { zodIssues } from "./zodIssues";
+
+const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+
+const expAlertSchema = z
+  .object({ exp_labels: stringMap.default({}), exp_annotations: stringMap.default({}) })
+  .strict();
+
+const alertTestSchema = z
+  .object({
+    eval_time: z.string(),
+    alertname: z.string().min(1),
+    exp_alerts: z
+      .array(expAlertSchema)
+      .nullish()
+      .transform((alerts) => alerts ?? []),
+  })
+  .strict();
+
+const testGroupSchema = z
+  .object({
+    name: z.string().min(1),
+    // Our one addition to promtool's format. promtool evaluates every rule at every step from 0 to the
+    // last eval_time, so a case that compares with yesterday or last week runs in a file of its own
+    // at a coarser evaluation interval, instead of ten thousand one-minute steps.
+    evaluation_interval: z.string().optional(),
+    interval: z.string().optional(),
+    input_series: z
+      .array(
+        z
+          .object({ series: z.string().min(1), values: z.union([z.string(), z.number()]).transform(String) })
+          .strict(),
+      )
+      .default([]),
+    alert_rule_test: z.array(alertTestSchema).min(1, "needs at least one alert_rule_test"),
+  })
+  .strict();
+
+const testsFileSchema = z
+  .object({ tests: z.array(testGroupSchema).min(1, "needs at least one test") })
+  .strict();
+
+/** One `tests:` entry of promtool's format. Hand-written ones leave out the labels routing fills in. */
+export type RuleTestGroup = z.infer<typeof testGroupSchema>;
+
+/**
+ * A rendered test file: the vertical's cases at one evaluation interval. `rule_files` is added by the
+ * render, which knows the rule files' names.
+ */
+export interface RuleTestFilePlan {
+  vertical: string;
+  /** The file's name beside the rule file: `<vertical>.test.yaml`, or `<vertical>.<interval>.test.yaml`. */
+  file: string;
+  evaluationInterval: string;
+  groups: Omit<RuleTestGroup, "evaluation_interval">[];
+}
+
+/** promtool's default, written out so the generated timings do not depend on it. */
+export const TEST_EVALUATION_INTERVAL = "1m";
+
+/** Fields of a promtool test file the render writes itself, and what to do instead. */
+const RENDERED_FIELDS: Record<string, string> = {
+  rule_files: "is written by the render; remove it from this file",
+  evaluation_interval:
+    "is written by the render; set it on a test group to run that group at another interval",
+};
+
+export type RuleTestsResult = { ok: true; groups: RuleTestGroup[] } | { ok: false; issues: Issue[] };
+
+/** Parses and checks a hand-written tests file against the alerts its vertical defines. */
+export function parseRuleTests(file: string, text: string, alerts: readonly Alert[]): RuleTestsResult {
+  let data: unknown;
+  try {
+    data = yaml.load(text, { filename: file });
+  } catch (error) {
+    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
+    return { ok: false, issues: [{ file, path: "", message: `is not valid YAML: ${reason}` }] };
+  }
+  const collected: Issue[] = [];
+  const add = (path: string, message: string) => collected.push({ file, path, message });
+  if (data !== null && typeof data === "object") {
+    for (const [field, message] of Object.entries(RENDERED_FIELDS)) {
+      if (Object.hasOwn(data, field)) {
+        add(field, message);
+        delete (data as Record<string, unknown>)[field];
+      }
+    }
+  }
+  const parsed = testsFileSchema.safeParse(data ?? {});
+  if (!parsed.success) return { ok: false, issues: [...collected, ...zodIssues(file, parsed.error, data)] };
+  const names = new Set(alerts.map((alert) => alert.name));
+  parsed.data.tests.forEach((group, g) => {
+    const at = (...parts: (string | number)[]) => joinPath(["tests", g, ...parts]);
+    for (const key of ["interval", "evaluation_interval"] as const) {
+      const value = group[key];
+      if (value !== undefined && parseDuration(value) === undefined)
+        add(at(key), `"${value}" ${DURATION_HINT}`);
+    }
+    group.alert_rule_test.forEach((check, c) => {
+      if (parseDuration(check.eval_time) === undefined) {
+        add(at("alert_rule_test", c, "eval_time"), `"${check.eval_time}" ${DURATION_HINT}`);
+      }
+      if (!names.has(check.alertname)) {
+        add(
+          at("alert_rule_test", c, "alertname"),
+          `"${check.alertname}" is not an alert of this vertical's catalogue`,
+        );
+      }
+      check.exp_alerts.forEach((expected, e) => {
+        for (const name of Object.keys(expected.exp_labels)) {
+          if (!PROMETHEUS_NAME.test(name)) {
+            add(
+              at("alert_rule_test", c, "exp_alerts", e, "exp_labels", name),
+              `"${name}" is not a valid Prometheus label name`,
+            );
+          }
+        }
+      });
+    });
+  });
+  return collected.length > 0 ? { ok: false, issues: collected } : { ok: true, groups: parsed.data.tests };
+}
+
+/**
+ * The test files as promtool runs them, one per evaluation interval, the one-minute file first. Each
+ * expected alert gets the labels the rendered rule adds (alert_type, severity, vertical, team, …)
+ * under the ones the case wrote: promtool compares full label sets, and the team comes from the
+ * stack's routing, not from the test.
+ */
+export function buildRuleTestFiles(
+  vertical: Vertical,
+  labelsOf: (alert: Alert) => Record<string, string>,
+): RuleTestFilePlan[] {
+  const list = vertical.groups.flatMap((group) =>
+    group.rules.filter((rule): rule is Alert => rule.kind === "alert"),
+  );
+  const alerts = new Map(list.map((alert) => [alert.name, alert]));
+  const generated = vertical.slos.flatMap((slo) => sloTestGroups(slo, sloAlertsOf(slo, list)));
+  const files = new Map<number, RuleTestFilePlan>();
+  const fileAt = (interval: string | undefined) => {
+    const every = interval ?? TEST_EVALUATION_INTERVAL;
+    const key = parseDuration(every) as number;
+    if (!files.has(key)) {
+      const file = ruleTestFileName(vertical.id, every === TEST_EVALUATION_INTERVAL ? undefined : every);
+      files.set(key, { vertical: vertical.id, file, evaluationInterval: every, groups: [] });
+    }
+    return files.get(key) as RuleTestFilePlan;
+  };
+  fileAt(undefined);
+  for (const { evaluation_interval: every, ...group } of [...vertical.ruleTests, ...generated]) {
+    fileAt(every).groups.push({
+      ...group,
+      alert_rule_test: group.alert_rule_test.map((check) => {
+        const alert = alerts.get(check.alertname);
+        const fixed = alert ? labelsOf(alert) : {};
+        return {
+          ...check,
+          exp_alerts: check.exp_alerts.map((expected) => ({
+            exp_labels: { ...fixed, ...expected.exp_labels },
+            exp_annotations: expected.exp_annotations,
+          })),
+        };
+      }),
+    });
+  }
+  return [...files.values()];
+}
+
+export interface MissingCase {
+  alert: string;
+  missing: "a firing case" | "a quiet case" | "a two-minute blip case";
+}
+
+/**
+ * A test group is a blip case of an alert if its name says so and it expects the alert quiet. It may
+ * go on to fire it, which proves that the blip's series were ones the alert reads.
+ */
+function isBlipCase(group: RuleTestGroup, alert: string): boolean {
+  const checks = group.alert_rule_test.filter((check) => check.alertname === alert);
+  return /blip/i.test(group.name) && checks.some((check) => check.exp_alerts.length === 0);
+}
+
+/**
+ * The cases a vertical's hand-written alerts still lack: each fires in one case and stays quiet in
+ * another (the Watchdog always fires), and each model alert stays quiet through a two-minute blip.
+ */
+export function missingCases(vertical: Vertical): MissingCase[] {
+  const checks = vertical.ruleTests.flatMap((group) => group.alert_rule_test);
+  const missing: MissingCase[] = [];
+  for (const alert of vertical.groups.flatMap((group) => group.rules)) {
+    if (alert.kind !== "alert" || alert.slo !== undefined) continue;
+    const own = checks.filter((check) => check.alertname === alert.name);
+    if (!own.some((check) => check.exp_alerts.length > 0))
+      missing.push({ alert: alert.name, missing: "a firing case" });
+    if (alert.name === WATCHDOG_ALERT) continue;
+    if (!own.some((check) => check.exp_alerts.length === 0))
+      missing.push({ alert: alert.name, missing: "a quiet case" });
+    if (alert.alertType === "model" && !vertical.ruleTests.some((group) => isBlipCase(group, alert.name))) {
+      missing.push({ alert: alert.name, missing: "a two-minute blip case" });
+    }
+  }
+  return missing;
+}

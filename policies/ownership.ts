@@ -1,0 +1,133 @@
+// Who an alert reaches, decided by the routing evaluator over the declared Alertmanager config:
+// model alerts never reach platform, infra never AI engineering, tool alerts their tool's owner,
+// and every alert exactly one team, never the catch-all.
+import type { ReportViolation } from "@pulumi/policy";
+import { LABEL } from "../model/conventions";
+import { createRouter } from "../model/routing/evaluate";
+import { stackPolicy } from "./policy";
+import { type DeclaredAlert, receiverTeam, type StackView } from "./view";
+
+interface Owners {
+  infraTeam: string;
+  modelTeam: string;
+  toolFallbackTeam: string;
+  toolOwners: Record<string, string>;
+}
+
+const OWNER_DEFAULTS: Owners = {
+  infraTeam: "platform",
+  modelTeam: "ai-eng",
+  toolFallbackTeam: "integrations",
+  toolOwners: { crm: "crm-owners", calendar: "calendar-owners" },
+};
+
+const OWNER_SCHEMA = {
+  infraTeam: { type: "string" as const },
+  modelTeam: { type: "string" as const },
+  toolFallbackTeam: { type: "string" as const },
+  toolOwners: { type: "object" as const, additionalProperties: { type: "string" as const } },
+};
+
+/** Each routable alert with the teams its receivers belong to. */
+function routedAlerts(
+  view: StackView,
+  report: ReportViolation,
+): { alert: DeclaredAlert; teams: Set<string>; receivers: string[] }[] {
+  if (!view.alertmanager) {
+    report("No Alertmanager config is declared, so no alert can be routed.");
+    return [];
+  }
+  const router = createRouter(view.alertmanager.config);
+  return view.alerts
+    .filter((alert) => alert.rule.labels?.[LABEL.severity] !== "info")
+    .map((alert) => {
+      const receivers = router.receivers({ ...alert.rule.labels, alertname: alert.rule.alert });
+      return { alert, receivers, teams: new Set(receivers.map(receiverTeam)) };
+    });
+}
+
+export const modelAlertsAvoidPlatformPolicy = stackPolicy<Owners>({
+  name: "model-alerts-avoid-platform",
+  description:
+    "Model alerts never reach the platform team: the person paged must be able to fix a prompt or model.",
+  enforcementLevel: "mandatory",
+  defaults: OWNER_DEFAULTS,
+  configSchema: OWNER_SCHEMA,
+  check(view, config, report) {
+    for (const { alert, teams } of routedAlerts(view, report)) {
+      if (alert.rule.labels?.[LABEL.alertType] === "model" && teams.has(config.infraTeam)) {
+        report(
+          `Model alert ${alert.rule.alert} in ${alert.vertical} reaches the ${config.infraTeam} team.`,
+          alert.resource.urn,
+        );
+      }
+    }
+  },
+});
+
+export const infraAlertsAvoidAiEngPolicy = stackPolicy<Owners>({
+  name: "infra-alerts-avoid-ai-engineering",
+  description: "Infra alerts never reach AI engineering: Redis being down is not a prompt problem.",
+  enforcementLevel: "mandatory",
+  defaults: OWNER_DEFAULTS,
+  configSchema: OWNER_SCHEMA,
+  check(view, config, report) {
+    for (const { alert, teams } of routedAlerts(view, report)) {
+      if (alert.rule.labels?.[LABEL.alertType] === "infra" && teams.has(config.modelTeam)) {
+        report(
+          `Infra alert ${alert.rule.alert} in ${alert.vertical} reaches the ${config.modelTeam} team.`,
+          alert.resource.urn,
+        );
+      }
+    }
+  },
+});
+
+export const toolAlertsReachOwnerPolicy = stackPolicy<Owners>({
+  name: "tool-alerts-reach-owner",
+  description: "Tool alerts reach the owner of their tool_name, or the fallback owner for an unowned tool.",
+  enforcementLevel: "mandatory",
+  defaults: OWNER_DEFAULTS,
+  configSchema: OWNER_SCHEMA,
+  check(view, config, report) {
+    for (const { alert, teams } of routedAlerts(view, report)) {
+      const labels = alert.rule.labels ?? {};
+      if (labels[LABEL.alertType] !== "tool") continue;
+      const tool = labels[LABEL.toolName] ?? "";
+      const owner = Object.hasOwn(config.toolOwners, tool)
+        ? config.toolOwners[tool]
+        : config.toolFallbackTeam;
+      if (teams.size !== 1 || !teams.has(owner)) {
+        report(
+          `Tool alert ${alert.rule.alert} (tool ${tool}) reaches ${[...teams].join(", ") || "nobody"}, not its owner ${owner}.`,
+          alert.resource.urn,
+        );
+      }
+    }
+  },
+});
+
+export const oneTeamPerAlertPolicy = stackPolicy<{ catchAllReceiver: string }>({
+  name: "one-team-per-alert",
+  description:
+    "Every alert reaches exactly one team and none falls to the catch-all, so nobody is paged twice and nothing is lost.",
+  enforcementLevel: "mandatory",
+  defaults: { catchAllReceiver: "" },
+  configSchema: { catchAllReceiver: { type: "string" } },
+  check(view, config, report) {
+    const catchAll = config.catchAllReceiver || view.alertmanager?.config.route.receiver;
+    for (const { alert, teams, receivers } of routedAlerts(view, report)) {
+      if (receivers.includes(catchAll ?? "")) {
+        report(
+          `Alert ${alert.rule.alert} in ${alert.vertical} falls to the catch-all receiver ${catchAll}.`,
+          alert.resource.urn,
+        );
+      } else if (teams.size !== 1) {
+        report(
+          `Alert ${alert.rule.alert} in ${alert.vertical} reaches ${teams.size} teams: ${[...teams].join(", ")}.`,
+          alert.resource.urn,
+        );
+      }
+    }
+  },
+});

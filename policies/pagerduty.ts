@@ -1,0 +1,77 @@
+// PagerDuty's shape: services scale with teams, escalation has somewhere to go, and the objects
+// that hold incident history are protected where the stack asks for it.
+import { stackPolicy } from "./policy";
+import { plain, TYPES } from "./view";
+
+export const servicesPerTeamPolicy = stackPolicy({
+  name: "services-per-team",
+  description:
+    "PagerDuty services scale with teams (a service and its SEV1 variant per team), never with alerts.",
+  enforcementLevel: "mandatory",
+  defaults: { maxServicesPerTeam: 2 },
+  configSchema: { maxServicesPerTeam: { type: "integer", minimum: 1 } },
+  check(view, config, report) {
+    const teams = view.ofType(TYPES.team).length;
+    const services = view.ofType(TYPES.service);
+    if (services.length > teams * config.maxServicesPerTeam) {
+      report(
+        `${services.length} PagerDuty services for ${teams} teams exceeds ${config.maxServicesPerTeam} per team; services must not follow alerts.`,
+      );
+    }
+    const alertNames = new Set(view.alerts.map((alert) => alert.rule.alert));
+    for (const service of services) {
+      if (alertNames.has(String(plain(service.props.name)))) {
+        report(
+          `PagerDuty service ${String(plain(service.props.name))} is named after an alert; declare one service per team.`,
+          service.urn,
+        );
+      }
+    }
+  },
+});
+
+interface Rule {
+  escalationDelayInMinutes?: number;
+  targets?: { type?: string; id?: string }[];
+}
+
+export const escalationLevelsPolicy = stackPolicy({
+  name: "escalation-has-levels",
+  description: "Every escalation policy has at least two levels, and its first level is an on-call schedule.",
+  enforcementLevel: "mandatory",
+  defaults: { minLevels: 2 },
+  configSchema: { minLevels: { type: "integer", minimum: 1 } },
+  check(view, config, report) {
+    for (const policy of view.ofType(TYPES.escalationPolicy)) {
+      const rules = (plain(policy.props.rules) ?? []) as Rule[];
+      const name = String(plain(policy.props.name));
+      if (rules.length < config.minLevels) {
+        report(
+          `Escalation policy ${name} has ${rules.length} level(s); it needs at least ${config.minLevels}.`,
+          policy.urn,
+        );
+      }
+      if (!rules[0]?.targets?.some((target) => target.type === "schedule_reference")) {
+        report(`Escalation policy ${name} does not start with an on-call schedule.`, policy.urn);
+      }
+    }
+  },
+});
+
+export const protectedOnCallPolicy = stackPolicy({
+  name: "protected-oncall",
+  description:
+    "Where the stack asks for it, PagerDuty services, escalation policies and schedules are protected, since deleting a service deletes its incident history.",
+  enforcementLevel: "mandatory",
+  defaults: { required: false },
+  configSchema: { required: { type: "boolean" } },
+  check(view, config, report) {
+    if (!config.required) return;
+    for (const type of [TYPES.service, TYPES.escalationPolicy, TYPES.schedule]) {
+      for (const resource of view.ofType(type)) {
+        if (!resource.opts.protect)
+          report(`${type.split(":").pop()} ${resource.name} is not protected.`, resource.urn);
+      }
+    }
+  },
+});

@@ -1,0 +1,46 @@
+// Runs the pack outside CrossGuard, over the resources the offline render captured.
+import type { DeclaredResource } from "../cli/mockEngine";
+import { allPolicies } from "./all";
+import type { PolicyResourceLike } from "./view";
+
+export interface Violation {
+  policy: string;
+  enforcementLevel: "mandatory" | "advisory";
+  message: string;
+  resource?: string;
+}
+
+/** The policy config for a stack, from its stack config: what `--policy-pack-config` would hold. */
+export type PolicyConfig = Record<string, object>;
+
+export function asPolicyResources(
+  resources: readonly DeclaredResource[],
+  stack: string,
+): PolicyResourceLike[] {
+  return resources.map((resource) => ({
+    type: resource.type,
+    name: resource.name,
+    urn: `urn:pulumi:${stack}::agent-alert-routing::${resource.type}::${resource.name}`,
+    props: resource.inputs,
+    opts: { protect: resource.protect === true },
+  }));
+}
+
+export function runPolicies(
+  resources: readonly PolicyResourceLike[],
+  config: PolicyConfig = {},
+): Violation[] {
+  const violations: Violation[] = [];
+  for (const policy of allPolicies) {
+    policy.evaluate(resources, config[policy.name], (message, urn) => {
+      const resource = urn ? resources.find((candidate) => candidate.urn === urn)?.name : undefined;
+      violations.push({ policy: policy.name, enforcementLevel: policy.enforcementLevel, message, resource });
+    });
+  }
+  return violations;
+}
+
+export function formatViolation(violation: Violation): string {
+  const where = violation.resource ? ` [${violation.resource}]` : "";
+  return `${violation.enforcementLevel} ${violation.policy}${where}: ${violation.message}`;
+}

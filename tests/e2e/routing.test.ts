@@ -1,0 +1,277 @@
+// Every routing fact of DESIGN.md, through real Prometheus and Alertmanager running production's
+// rendered configuration, inside business hours. Each scenario owns its alerts and verticals, so
+// they run concurrently; none fires a critical infra alert, which would inhibit another's alerts.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { assertNoPage, assertNothingUnexpected, assertPaged, Ledger } from "./expect";
+import { Harness } from "./harness";
+import {
+  costCounter,
+  costRatioExpr,
+  FAST,
+  failTool,
+  healthyFtl,
+  healthyTool,
+  SLOW,
+  setFtl,
+  spendSpike,
+  VERY_SLOW,
+} from "./series";
+import { seconds, teamEmail } from "./stackConfig";
+import { waitFor } from "./wait";
+
+const TEST_MS = 150_000;
+const ledger = new Ledger();
+let h: Harness;
+
+describe("routing through the real binaries", { timeout: 400_000 }, () => {
+  before(
+    async () => {
+      h = await Harness.start({
+        name: "routing",
+        businessHours: "inside",
+        backfill: [costCounter("healthcare"), costCounter("after-hours")],
+        seed: (metrics) => {
+          healthyFtl(metrics, "healthcare");
+          healthyTool(metrics, "healthcare", "ehr", "503");
+          healthyTool(metrics, "real-estate", "crm", "502");
+          healthyTool(metrics, "real-estate", "calendar", "429");
+          metrics.setRate("callsphere_websocket_backpressure_events_total", { vertical: "sales" }, 0);
+          metrics.set(
+            "callsphere_websocket_send_buffer_bytes",
+            { vertical: "sales", instance: "ws-1" },
+            2 ** 20,
+          );
+          metrics.setRate(
+            "callsphere_model_errors_total",
+            { vertical: "after-hours", job_name: "callback" },
+            0,
+          );
+          metrics.set(
+            "kube_pod_container_status_waiting_reason",
+            { namespace: "salon", reason: "CrashLoopBackOff", pod: "salon-agent-0", container: "agent" },
+            0,
+          );
+        },
+      });
+    },
+    { timeout: 180_000 },
+  );
+  after(() => h?.stop());
+
+  describe("scenarios", { concurrency: true }, () => {
+    it("healthcare FTL p95 pages ai-eng, SEV1 pages ai-eng-sev1, and recovery resolves both", {
+      timeout: TEST_MS,
+    }, async (t) => {
+      ledger.expect("HealthcareFtlP95High", { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
+      ledger.expect("HealthcareFtlP95Severe", { pagerduty: ["ai-eng-sev1"], slack: ["ai-eng"] });
+      // Slow answers also burn the healthcare FTL latency SLO; its alerts are AI engineering's too.
+      ledger.expect(/^HealthcareFtl\w*FastBurn$/, { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
+      ledger.expect(/^HealthcareFtl\w*SlowBurn$/, { slack: ["ai-eng"] });
+      const common = { vertical: "healthcare", team: "ai-eng", alertType: "model" };
+      const slow = setFtl(h.metrics, "healthcare", { [FAST]: 10, [SLOW]: 1e4 });
+      const high = await assertPaged(t, h, {
+        ...common,
+        alert: "HealthcareFtlP95High",
+        receiver: "ai-eng",
+        crossedAt: slow,
+      });
+      // p95 is in (800, 1000] ms: the SEV1 rule (> 2 s) must not have fired.
+      assert.equal(await h.ruleState("HealthcareFtlP95Severe"), "inactive");
+
+      const verySlow = setFtl(h.metrics, "healthcare", { [FAST]: 10, [SLOW]: 1e4, [VERY_SLOW]: 1e6 });
+      const severe = await assertPaged(t, h, {
+        ...common,
+        alert: "HealthcareFtlP95Severe",
+        receiver: "ai-eng-sev1",
+        crossedAt: verySlow,
+      });
+      assert.equal(h.pages("HealthcareFtlP95High", "trigger").length, 1, "the p95 page was repeated");
+
+      setFtl(h.metrics, "healthcare", { [FAST]: 1e10 });
+      for (const trigger of [high, severe]) {
+        const alert = trigger.summary.split(" ")[0];
+        const resolve = await h.waitForPage(alert, 60_000, "resolve");
+        assert.equal(resolve.dedupKey, trigger.dedupKey, `${alert}'s resolve would not close its incident`);
+        assert.equal(resolve.routingKey, trigger.routingKey);
+        await waitFor(`the Slack resolve of ${alert}`, () => h.slackFor(alert, "resolved")[0], 15_000);
+      }
+    });
+
+    it("an unknown tool (healthcare ehr) pages the integrations fallback", {
+      timeout: TEST_MS,
+    }, async (t) => {
+      ledger.expect("HealthcareEhrToolErrors", { pagerduty: ["integrations"], slack: ["integrations"] });
+      await assertPaged(t, h, {
+        alert: "HealthcareEhrToolErrors",
+        vertical: "healthcare",
+        receiver: "integrations",
+        team: "integrations",
+        alertType: "tool",
+        toolName: "ehr",
+        crossedAt: failTool(h.metrics, "healthcare", "ehr", "503"),
+      });
+    });
+
+    it("real-estate CRM webhook 5xx pages crm-owners inside business hours, without e-mail", {
+      timeout: TEST_MS,
+    }, async (t) => {
+      ledger.expect("RealEstateCrmWebhook5xx", { pagerduty: ["crm-owners"], slack: ["crm-owners"] });
+      // The 5xx also burn the CRM tool's success SLO, whose alerts reach the same owners.
+      ledger.expect(/^RealEstateCrm\w*FastBurn$/, { pagerduty: ["crm-owners"], slack: ["crm-owners"] });
+      ledger.expect(/^RealEstateCrm\w*SlowBurn$/, { slack: ["crm-owners"] });
+      await assertPaged(t, h, {
+        alert: "RealEstateCrmWebhook5xx",
+        vertical: "real-estate",
+        receiver: "crm-owners",
+        team: "crm-owners",
+        alertType: "tool",
+        toolName: "crm",
+        crossedAt: failTool(h.metrics, "real-estate", "crm", "502"),
+      });
+      // Inside the hours the off-hours twin is muted: its e-mail would have left with the page.
+      assert.deepEqual(h.emailsFor("RealEstateCrmWebhook5xx"), []);
+    });
+
+    it("real-estate calendar API 429 pages calendar-owners", { timeout: TEST_MS }, async (t) => {
+      ledger.expect("RealEstateCalendarApi429", {
+        pagerduty: ["calendar-owners"],
+        slack: ["calendar-owners"],
+      });
+      await assertPaged(t, h, {
+        alert: "RealEstateCalendarApi429",
+        vertical: "real-estate",
+        receiver: "calendar-owners",
+        team: "calendar-owners",
+        alertType: "tool",
+        toolName: "calendar",
+        crossedAt: failTool(h.metrics, "real-estate", "calendar", "429"),
+      });
+    });
+
+    it("sales WebSocket backpressure pages platform", { timeout: TEST_MS }, async (t) => {
+      ledger.expect("SalesWebsocketBackpressure", { pagerduty: ["platform"], slack: ["platform"] });
+      // The rule wants more than one event a second over 5 minutes.
+      h.metrics.setRate("callsphere_websocket_backpressure_events_total", { vertical: "sales" }, 1000);
+      await assertPaged(t, h, {
+        alert: "SalesWebsocketBackpressure",
+        vertical: "sales",
+        receiver: "platform",
+        team: "platform",
+        alertType: "infra",
+        crossedAt: Date.now(),
+      });
+    });
+
+    it("after-hours per-job model errors page ai-eng", { timeout: TEST_MS }, async (t) => {
+      ledger.expect("AfterHoursJobModelErrors", { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
+      h.metrics.setRate(
+        "callsphere_model_errors_total",
+        { vertical: "after-hours", job_name: "callback" },
+        100,
+      );
+      await assertPaged(t, h, {
+        alert: "AfterHoursJobModelErrors",
+        vertical: "after-hours",
+        receiver: "ai-eng",
+        team: "ai-eng",
+        alertType: "model",
+        crossedAt: Date.now(),
+      });
+    });
+
+    it("a trial-tier alert (salon) reaches e-mail only", { timeout: TEST_MS }, async (t) => {
+      const mailbox = teamEmail("platform");
+      ledger.expect("SalonCrashLoop", { email: [mailbox] });
+      const labels = {
+        namespace: "salon",
+        reason: "CrashLoopBackOff",
+        pod: "salon-agent-0",
+        container: "agent",
+      };
+      h.metrics.set("kube_pod_container_status_waiting_reason", labels, 1);
+      const crossedAt = Date.now();
+      const email = await waitFor(
+        "the e-mail about SalonCrashLoop",
+        () => h.emailsFor("SalonCrashLoop")[0],
+        h.forOf("salon", "SalonCrashLoop") + 30_000,
+        () => h.deliveries(),
+      );
+      assert.deepEqual(email.recipients, [mailbox]);
+      assert.match(email.subject, /^\[FIRING:1\] SalonCrashLoop salon/);
+      t.diagnostic(`latency SalonCrashLoop (e-mail): ${((email.at - crossedAt) / 1000).toFixed(1)} s`);
+      // The page and the Slack message would have left in the same flush as the e-mail.
+      await assertNoPage(h, "SalonCrashLoop", 3000);
+      assert.deepEqual(h.slackFor("SalonCrashLoop"), []);
+    });
+
+    it("a warning reaches the owner's Slack without paging", { timeout: TEST_MS }, async (t) => {
+      ledger.expect("SalesWebsocketSendBufferHigh", { slack: ["platform"] });
+      h.metrics.set(
+        "callsphere_websocket_send_buffer_bytes",
+        { vertical: "sales", instance: "ws-1" },
+        2 ** 23,
+      );
+      const crossedAt = Date.now();
+      const message = await waitFor(
+        "the Slack message about SalesWebsocketSendBufferHigh",
+        () => h.slackFor("SalesWebsocketSendBufferHigh", "firing")[0],
+        h.forOf("sales", "SalesWebsocketSendBufferHigh") + 30_000,
+        () => h.deliveries(),
+      );
+      assert.equal(message.team, "platform");
+      t.diagnostic(
+        `latency SalesWebsocketSendBufferHigh (Slack): ${((message.at - crossedAt) / 1000).toFixed(1)} s`,
+      );
+      await assertNoPage(h, "SalesWebsocketSendBufferHigh", 3000);
+    });
+
+    it("a cost spike under 5x reaches Slack only, batched", { timeout: TEST_MS }, async (t) => {
+      ledger.expect("HealthcareLlmCostSpike2x", { slack: ["ai-eng"] });
+      const crossedAt = spendSpike(h.metrics, "healthcare", 3);
+      // The setup is right only if the ratio really sits between the two thresholds.
+      const ratio = await waitFor(
+        "the healthcare spend ratio to reach 3x",
+        async () => {
+          const value = Number((await h.query(costRatioExpr("healthcare")))[0]?.value[1]);
+          return value > 2.5 ? value : undefined;
+        },
+        10_000,
+      );
+      assert.ok(ratio > 2 && ratio < 5, `spend ratio ${ratio}`);
+      const message = await waitFor(
+        "the Slack message about HealthcareLlmCostSpike2x",
+        () => h.slackFor("HealthcareLlmCostSpike2x", "firing")[0],
+        h.forOf("healthcare", "HealthcareLlmCostSpike2x") + 30_000,
+        () => h.deliveries(),
+      );
+      assert.equal(message.team, "ai-eng");
+      const batch = seconds(h.timings.costSpike.groupWait) * 1000;
+      const ms = message.at - crossedAt;
+      t.diagnostic(`latency HealthcareLlmCostSpike2x (Slack, cost-spike batch): ${(ms / 1000).toFixed(1)} s`);
+      // Held for the cost-spike batch's group_wait, not the warnings' shorter one.
+      assert.ok(ms >= h.forOf("healthcare", "HealthcareLlmCostSpike2x") + batch);
+      assert.equal(await h.ruleState("HealthcareLlmCostSpike5x"), "inactive");
+      await assertNoPage(h, "HealthcareLlmCostSpike2x", 3000);
+    });
+
+    it("a cost spike over 5x pages", { timeout: TEST_MS }, async (t) => {
+      ledger.expect("AfterHoursLlmCostSpike5x", { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
+      // Above 5x the 2x rule fires as well, and goes to the hourly Slack batch.
+      ledger.expect("AfterHoursLlmCostSpike2x", { slack: ["ai-eng"] });
+      await assertPaged(t, h, {
+        alert: "AfterHoursLlmCostSpike5x",
+        vertical: "after-hours",
+        receiver: "ai-eng",
+        team: "ai-eng",
+        alertType: "model",
+        crossedAt: spendSpike(h.metrics, "after-hours", 10),
+      });
+    });
+  });
+
+  it("nobody else received anything", () => {
+    assertNothingUnexpected(h, ledger);
+    assert.ok(h.heartbeat.beats.length > 0, "the Watchdog heartbeat never arrived");
+  });
+});

@@ -1,0 +1,79 @@
+// The policy pack: prod passes every mandatory policy; each broken fixture in tests/fixtures/policy
+// trips exactly its intended policy, with its message; the pack is built the way CrossGuard loads it.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { before, describe, it } from "node:test";
+import { allPolicies } from "../../policies/all";
+import { policyConfigForStack } from "../../policies/offline";
+import { asPolicyResources, runPolicies, type Violation } from "../../policies/run";
+import type { PolicyResourceLike } from "../../policies/view";
+import { applyFixture, type PolicyFixture } from "../support/policyFixtures";
+import { runStack } from "../support/program";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures", "policy");
+let resources: PolicyResourceLike[];
+let config: ReturnType<typeof policyConfigForStack>;
+let baseline: Violation[];
+
+before(async () => {
+  const run = await runStack("prod");
+  resources = asPolicyResources(run.resources, "prod");
+  config = policyConfigForStack("prod", run.stackFile);
+  baseline = runPolicies(resources, config);
+});
+
+describe("the policy pack", () => {
+  it("declares each policy once, kebab-case, with a description, an enforcement level and config defaults", () => {
+    const names = allPolicies.map((policy) => policy.name);
+    assert.equal(new Set(names).size, names.length);
+    for (const policy of allPolicies) {
+      assert.match(policy.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+      assert.ok(policy.description?.endsWith("."), policy.name);
+      assert.ok(["mandatory", "advisory"].includes(policy.enforcementLevel));
+      for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+        assert.notEqual(
+          (schema as { default?: unknown }).default,
+          undefined,
+          `${policy.name}.${key} has no default`,
+        );
+      }
+    }
+    assert.equal(allPolicies.filter((policy) => policy.enforcementLevel === "mandatory").length, 13);
+  });
+
+  it("passes prod on every mandatory policy", () => {
+    assert.deepEqual(
+      baseline.filter((violation) => violation.enforcementLevel === "mandatory"),
+      [],
+    );
+  });
+
+  const fixtures = fs.readdirSync(FIXTURES).filter((file) => file.endsWith(".json"));
+  it("has one broken fixture per policy", () => {
+    assert.deepEqual(
+      fixtures.map((file) => file.replace(/\.json$/, "")).sort(),
+      allPolicies.map((p) => p.name).sort(),
+    );
+  });
+
+  for (const file of fixtures) {
+    const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8")) as PolicyFixture;
+    it(`${file}: ${fixture.description} → trips only ${fixture.policy}`, () => {
+      const before = new Set(baseline.map((violation) => `${violation.policy}: ${violation.message}`));
+      const after = runPolicies(applyFixture(resources, fixture), config).filter(
+        (violation) => !before.has(`${violation.policy}: ${violation.message}`),
+      );
+      assert.ok(after.length > 0, "the fixture tripped no policy");
+      assert.deepEqual(
+        [...new Set(after.map((violation) => violation.policy))],
+        [fixture.policy],
+        JSON.stringify(after, null, 2),
+      );
+      assert.ok(
+        after.some((violation) => new RegExp(fixture.message).test(violation.message)),
+        `no message matches /${fixture.message}/: ${after.map((violation) => violation.message).join(" | ")}`,
+      );
+    });
+  }
+});
