@@ -1,6 +1,7 @@
 // Business hours are defined once, on a tier, and become three things that must agree: the
 // Alertmanager time interval, the PagerDuty schedule restrictions, and the service's support hours.
 import { WEEKDAYS, type Weekday } from "./conventions";
+import { wallClock } from "./routing/wallClock";
 
 export interface BusinessHours {
   timeZone: string;
@@ -76,31 +77,11 @@ export function toSupportHours(hours: BusinessHours): SupportHours {
   };
 }
 
-// Building a formatter costs far more than using one; routing questions ask thousands of times.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let found = formatters.get(timeZone);
-  if (!found) {
-    found = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      weekday: "long",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, found);
-  }
-  return found;
-}
-
 /** The wall-clock weekday and minute of the day of an instant, in a time zone. */
 export function localTime(instant: Date, timeZone: string): { weekday: Weekday; minute: number } {
-  const parts = formatter(timeZone).formatToParts(instant);
-  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? "";
-  return {
-    weekday: part("weekday").toLowerCase() as Weekday,
-    minute: Number(part("hour")) * 60 + Number(part("minute")),
-  };
+  const clock = wallClock(instant, timeZone);
+  // WallClock counts weekdays from Sunday, as Go does; WEEKDAYS starts on Monday.
+  return { weekday: WEEKDAYS[(clock.weekday + 6) % 7], minute: clock.minute };
 }
 
 /** Alertmanager's reading of a time interval: weekday and [start, end) in the interval's location. */
@@ -114,9 +95,8 @@ export function timeIntervalContains(interval: AlertmanagerTimeInterval, instant
 
 /** Minutes the zone's wall clock is ahead of UTC at an instant (negative west of Greenwich). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = dateFormatter(timeZone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
+  const clock = wallClock(instant, timeZone);
+  const wall = Date.UTC(clock.year, clock.month - 1, clock.day, 0, clock.minute);
   return Math.round((wall - Math.floor(instant.getTime() / 60000) * 60000) / 60000);
 }
 
@@ -131,22 +111,4 @@ export function zonedInstant(
   // Guess with the offset at the wall time read as UTC, then correct once across a DST change.
   const first = wall - offsetMinutes(new Date(wall), timeZone) * 60000;
   return new Date(wall - offsetMinutes(new Date(first), timeZone) * 60000);
-}
-
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-function dateFormatter(timeZone: string): Intl.DateTimeFormat {
-  let found = dateFormatters.get(timeZone);
-  if (!found) {
-    found = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    dateFormatters.set(timeZone, found);
-  }
-  return found;
 }

@@ -77,6 +77,12 @@ export function receiverName(team: string, qualifier?: ReceiverQualifier): strin
   return qualifier ? `${team}-${qualifier}` : team;
 }
 
+/** The inverse of `receiverName`; team ids never end in a qualifier (validation refuses it). */
+export function parseReceiverName(name: string): { team: string; qualifier?: ReceiverQualifier } {
+  const qualifier = RECEIVER_QUALIFIERS.find((candidate) => name.endsWith(`-${candidate}`));
+  return qualifier ? { team: name.slice(0, -qualifier.length - 1), qualifier } : { team: name };
+}
+
 /** Rendered rule groups are named `<vertical>-<catalogue group>`. */
 export function ruleGroupName(vertical: string, group: string): string {
   return `${vertical}-${group}`;

@@ -14,6 +14,7 @@ import {
   MODEL_MIN_FOR_SECONDS,
   PROJECT,
   PROMETHEUS_NAME,
+  RECEIVER_QUALIFIERS,
   SEVERITIES,
   SEVERITY_ALIASES,
   type Severity,
@@ -122,6 +123,14 @@ function checkConfig(config: StackConfig, file: string, issues: IssueList): void
   const teamIds = new Set<string>();
   config.teams.forEach((team, i) => {
     if (teamIds.has(team.id)) issues.add(file, at("teams", i, "id"), `"${team.id}" is declared twice`);
+    const qualifier = RECEIVER_QUALIFIERS.find((candidate) => team.id.endsWith(`-${candidate}`));
+    if (qualifier) {
+      issues.add(
+        file,
+        at("teams", i, "id"),
+        `"${team.id}" ends in "-${qualifier}", which receiver names reserve`,
+      );
+    }
     teamIds.add(team.id);
     const seen = new Set<string>();
     team.members.forEach((member, m) => {

@@ -8,6 +8,7 @@ import {
   LABEL,
   OBJECT_NAMES,
   pagerdutyKeyFile,
+  parseReceiverName,
   type ReceiverQualifier,
   receiverName,
   ruleGroupName,
@@ -299,14 +300,11 @@ function receiverPlan(
 function buildReceivers(model: AlertingModel, route: RoutePlan): ReceiverPlan[] {
   const names = new Set<string>();
   collectReceivers(route, names);
-  const teamIds = [...model.teams.keys()].sort((a, b) => b.length - a.length);
   return [...names].sort().map((name) => {
-    // Team ids may contain dashes (`crm-owners`), so match the longest team id first.
-    const team = teamIds.find((id) => name === id || name.startsWith(`${id}-`));
-    if (!team) throw new Error(`receiver ${name} names no team`);
-    const rest = name.slice(team.length + 1);
-    const qualifier = rest === "" ? undefined : (rest as ReceiverQualifier);
-    return receiverPlan(model, name, model.teams.get(team) as TeamConfig, qualifier);
+    const { team, qualifier } = parseReceiverName(name);
+    const config = model.teams.get(team);
+    if (!config) throw new Error(`receiver ${name} names no team`);
+    return receiverPlan(model, name, config, qualifier);
   });
 }
 

@@ -4,7 +4,7 @@ import yaml from "js-yaml";
 import {
   ALERTMANAGER_CONFIG_KEY,
   DEFAULT_TIER_ANNOTATION,
-  RECEIVER_QUALIFIERS,
+  parseReceiverName,
   VERTICAL_LABEL,
 } from "../model/conventions";
 import type { AmConfig } from "../model/routing/types";
@@ -76,12 +76,7 @@ function metadata(resource: PolicyResourceLike) {
 }
 
 /** The team a receiver belongs to: `<team>` or `<team>-<qualifier>`. */
-export function receiverTeam(receiver: string): string {
-  for (const qualifier of RECEIVER_QUALIFIERS) {
-    if (receiver.endsWith(`-${qualifier}`)) return receiver.slice(0, -qualifier.length - 1);
-  }
-  return receiver;
-}
+export const receiverTeam = (receiver: string): string => parseReceiverName(receiver).team;
 
 export function buildView(resources: readonly PolicyResourceLike[]): StackView {
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);

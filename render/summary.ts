@@ -1,7 +1,8 @@
 // A readable summary for reviewers: verticals, teams, receivers, and who gets which alert.
-import { receiverName } from "../model/conventions";
 import { type AlertingModel, alertsOf } from "../model/index";
 import type { AlertingPlan, ReceiverPlan, SecretFilePlan } from "../model/plan";
+import { createRouter } from "../model/routing/evaluate";
+import { alertmanagerConfig } from "./alertmanager";
 
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -24,24 +25,6 @@ function coverageText(model: AlertingModel, tier: string): string {
   if (coverage.coverage === "email-only") return "e-mail only";
   const days = coverage.days.map((day) => day.slice(0, 3)).join(",");
   return `pages ${days} ${coverage.start}–${coverage.end} ${coverage.timeZone}; Slack and e-mail outside`;
-}
-
-function destination(
-  model: AlertingModel,
-  vertical: AlertingModel["verticals"][number],
-  alert: ReturnType<typeof alertsOf>[number],
-): string {
-  const { routing } = model.config;
-  if (alert.name === "Watchdog") return receiverName(routing.heartbeatTeam, "heartbeat");
-  if (alert.severity === "info") return "not routed (info)";
-  const tier = alert.tier ?? vertical.defaultTier;
-  const coverage = model.tiers.get(tier)?.coverage;
-  if (coverage === "email-only") return `${receiverName(alert.team, "email")} (tier ${tier})`;
-  if (alert.category === "cost-spike" && alert.severity === "warning")
-    return `${receiverName(alert.team, "slack")}, batched hourly`;
-  if (alert.severity === "warning") return `${receiverName(alert.team, "slack")} (tier ${tier})`;
-  const sev1 = vertical.sev1EscalatesToExec && alert.priority === "P1";
-  return `${receiverName(alert.team, sev1 ? "sev1" : undefined)} (tier ${tier}: ${coverageText(model, tier)})`;
 }
 
 function secretSource(file: SecretFilePlan): string {
@@ -133,15 +116,23 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan): string 
     notifies(receiver),
   ]);
   const tierRows = [...model.tiers.keys()].map((tier) => [tier, coverageText(model, tier)]);
-  const alertSections = model.verticals.map((vertical) => {
-    const rows = alertsOf(vertical).map((alert) => [
-      alert.name,
-      alert.alertType + (alert.toolName ? ` (${alert.toolName})` : ""),
-      alert.severity + (alert.priority ? ` ${alert.priority}` : ""),
-      alert.team,
-      destination(model, vertical, alert),
-    ]);
-    return `### ${vertical.id}\n\n${table(["alert", "type", "severity", "team", "goes to (default tier)"], rows)}`;
+  // Where each alert goes is read off the rendered config by the routing evaluator, never re-decided.
+  const router = createRouter(alertmanagerConfig(plan));
+  const defaultTiers = new Map(plan.verticalDefaultTiers.map(({ vertical, tier }) => [vertical, tier]));
+  const alertSections = plan.ruleFiles.map((file) => {
+    const tier = defaultTiers.get(file.vertical) ?? "";
+    const rows = file.groups
+      .flatMap((group) => group.rules)
+      .flatMap((rule) => (rule.alert ? [{ ...rule, alert: rule.alert, labels: rule.labels ?? {} }] : []))
+      .map((rule) => [
+        rule.alert,
+        rule.labels.alert_type + (rule.labels.tool_name ? ` (${rule.labels.tool_name})` : ""),
+        rule.labels.severity + (rule.labels.priority ? ` ${rule.labels.priority}` : ""),
+        rule.labels.team,
+        router.receivers({ ...rule.labels, alertname: rule.alert }).join(", "),
+      ]);
+    const heading = `### ${file.vertical} (default tier ${tier}: ${coverageText(model, tier)})`;
+    return `${heading}\n\n${table(["alert", "type", "severity", "team", "receivers (default tier)"], rows)}`;
   });
   return [
     `# agent-alert-routing: stack \`${model.stack}\``,

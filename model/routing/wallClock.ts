@@ -1,5 +1,5 @@
 // The calendar fields of an instant in a time zone, as Go's time.Time reports them after `In(loc)`.
-// The year/month/day variant of `localTime` (model/businessHours.ts), with the same formatter cache.
+// The one formatter cache of the project: business hours, rotations and routing all read time here.
 
 export interface WallClock {
   year: number;

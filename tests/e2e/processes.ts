@@ -58,9 +58,11 @@ function installHandlers(): void {
   handlersInstalled = true;
   process.on("exit", killEverything);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
+    // Once the children are gone, the signal is raised again with no listener left, so the runner
+    // dies of it as it would have without us, and reports it as such.
+    process.once(signal, () => {
       killEverything();
-      process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+      process.kill(process.pid, signal);
     });
   }
 }

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import type { RouteKey } from "../../cli/render";
+import type { RouteKey } from "../../model/routing/routeKeys";
 import type { AmRoute } from "../../model/routing/types";
 import { PROJECT_DIR, run, tempDir } from "../support/tools";
 import { configKey, productionStack } from "./stackConfig";

@@ -6,33 +6,29 @@ import { describe, it } from "node:test";
 import yaml from "js-yaml";
 import { alertsOf, buildModel } from "../../model/index";
 import { type AlertingPlan, buildPlan, type RoutePlan } from "../../model/plan";
-import { matcherText, renderAlertmanagerYaml } from "../../render/alertmanager";
+import { routeKeys } from "../../model/routing/routeKeys";
+import { alertmanagerConfig, matcherText, renderAlertmanagerYaml } from "../../render/alertmanager";
 import { stackInput } from "../support/stack";
 import { PROJECT_DIR } from "../support/tools";
 
 const prodPlan = () => buildPlan(buildModel(stackInput("prod")));
 
 /**
- * Alertmanager keys a route by its matchers and its ancestors'; PagerDuty's dedup_key hashes that key.
- * A business-hours pager route and its off-hours twin share a key (same matchers), which is harmless
- * because the notification log is kept per receiver and only the pager route pages. So the key is
- * unique per receiver: `<key> -> <receiver>`.
+ * Route keys as Alertmanager builds them, each with its receiver. A business-hours pager route and
+ * its off-hours twin share a key (same matchers), which is harmless because the notification log is
+ * kept per receiver and only the pager route pages; so `<key> -> <receiver>` must be unique.
  */
-function routeKeys(plan: AlertingPlan): Set<string> {
-  const keys = new Set<string>();
-  const walk = (route: RoutePlan, parentKey: string | undefined, inherited: string | undefined) => {
-    const key = `${parentKey === undefined ? "" : `${parentKey}/`}{${route.matchers.map(matcherText).join(",")}}`;
-    const receiver = route.receiver ?? inherited;
-    const entry = `${key} -> ${receiver}`;
-    assert.ok(
-      !keys.has(entry),
-      `two routes share the key and receiver ${entry}; their incidents would merge`,
-    );
-    keys.add(entry);
-    for (const child of route.routes ?? []) walk(child, key, receiver);
-  };
-  walk(plan.route, undefined, undefined);
-  return keys;
+function routeKeySet(plan: AlertingPlan): Set<string> {
+  const entries = routeKeys(alertmanagerConfig(plan).route).map(
+    ({ key, receiver }) => `${key} -> ${receiver}`,
+  );
+  const duplicate = entries.find((entry, i) => entries.indexOf(entry) !== i);
+  assert.equal(
+    duplicate,
+    undefined,
+    `two routes share the key and receiver ${duplicate}; their incidents would merge`,
+  );
+  return new Set(entries);
 }
 
 function walkRoutes(
@@ -46,7 +42,7 @@ function walkRoutes(
 
 describe("route keys", () => {
   it("stay the same when a vertical, an alert, a team and a tool owner are added", () => {
-    const before = routeKeys(prodPlan());
+    const before = routeKeySet(prodPlan());
     const insurance = fs
       .readFileSync(path.join(PROJECT_DIR, "alerts", "salon.yaml"), "utf8")
       .replaceAll("Salon", "Insurance")
@@ -80,7 +76,7 @@ describe("route keys", () => {
       slackChannel: "#oncall-billing",
     });
     config.toolOwners.billing = "billing-owners";
-    const after = routeKeys(buildPlan(buildModel(input)));
+    const after = routeKeySet(buildPlan(buildModel(input)));
     assert.ok(after.size > before.size);
     for (const entry of before)
       assert.ok(after.has(entry), `route ${entry} was re-keyed or changed receiver`);

@@ -633,6 +633,15 @@ const configCases: ConfigCase[] = [
     path: "teams[6].id",
     message: /^"ai-eng" is declared twice$/,
   },
+  {
+    name: "team id ending in a receiver qualifier",
+    edit: (config) => {
+      const teams = config.teams as { id: string }[];
+      teams.push({ ...structuredClone(teams[1]), id: "ops-email" });
+    },
+    path: "teams[6].id",
+    message: /^"ops-email" ends in "-email", which receiver names reserve$/,
+  },
   set(
     "duplicate vertical id",
     ["verticals", 1, "id"],
