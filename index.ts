@@ -1,29 +1,14 @@
-// The program: read the stack config, build the checked model and its plan, check the objects it
-// implies, declare them, and return the stack outputs.
-import * as fs from "node:fs";
-import * as path from "node:path";
+// The program: read the stack config, compile it through the pipeline (which checks everything
+// before any resource exists), declare what it planned, and return the stack outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { AlertRouting } from "./components/alertRouting";
-import { PROJECT, SECRET_CONFIG_KEYS } from "./model/conventions";
-import { ValidationError } from "./model/errors";
-import { type AlertingModel, buildModel } from "./model/index";
-import { type AlertingPlan, buildPlan } from "./model/plan";
-import { reviewRouting } from "./model/routing/review";
-import { checkSecrets, type SecretPresence, withoutSecretKeys } from "./model/secrets";
-import { alertmanagerConfig } from "./render/alertmanager";
-import { kubernetesObjects } from "./render/kubernetes";
-import { checkKubernetesObjects, validatePrometheusRules } from "./render/kubernetesChecks";
-import { ShardError } from "./render/shards";
-import { renderSummary } from "./render/summary";
+import { PROJECT, SECRET_CONFIG_KEYS } from "./core/conventions";
+import { ValidationError } from "./core/errors";
+import type { SecretPresence } from "./input/secrets";
+import { type CompiledStack, compileStack } from "./pipeline/compile";
 
 const stack = pulumi.getStack();
-const stackFile = `Pulumi.${stack}.yaml`;
 const config = new pulumi.Config(PROJECT);
-
-function readCatalogue(file: string): string | undefined {
-  const full = path.resolve(__dirname, file);
-  return fs.existsSync(full) ? fs.readFileSync(full, "utf8") : undefined;
-}
 
 // `isConfigSecret` is public at runtime but absent from the typings; without it, trust the value.
 const isConfigSecret =
@@ -53,54 +38,31 @@ function parseConfigValue(text: string | undefined): unknown {
   }
 }
 
-/** Everything that can be wrong with the input is found here, before any resource is declared. */
-async function load() {
-  // Every key of our namespace but the secrets goes to validation, so a misspelt key is reported.
-  const keys = Object.keys(pulumi.runtime.allConfig())
-    .filter((fullKey) => fullKey.startsWith(`${PROJECT}:`))
-    .map((fullKey) => fullKey.slice(fullKey.lastIndexOf(":") + 1));
-  const raw = withoutSecretKeys(Object.fromEntries(keys.map((key) => [key, null])));
-  for (const key of Object.keys(raw))
-    raw[key] = parseConfigValue(pulumi.runtime.getConfig(`${PROJECT}:${key}`));
-  const model = buildModel({ stack, stackFile, config: raw, readFile: readCatalogue });
-  const plan = buildPlan(model);
-  checkSecrets(stackFile, plan.secretInputs, secretPresence);
-  const review = reviewRouting(model, plan, alertmanagerConfig(plan));
-  const errors = review.findings.filter((finding) => finding.severity === "error");
-  if (errors.length > 0) {
-    throw new ValidationError(
-      errors.map((finding) => ({ file: "alertmanager.yaml", path: finding.kind, message: finding.message })),
-    );
+/** Every key of our namespace, so that validation reports a misspelt one; the pipeline drops secrets. */
+function stackConfig(): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    const key = fullKey.slice(fullKey.lastIndexOf(":") + 1);
+    values[key] = parseConfigValue(pulumi.runtime.getConfig(fullKey));
   }
-  const objects = buildKubernetesObjects(model, plan);
-  checkKubernetesObjects(model, objects);
-  await validatePrometheusRules(model, objects);
-  for (const warning of review.findings) pulumi.log.warn(`routing: ${warning.message}`);
-  return { model, plan, review, objects };
-}
-
-function buildKubernetesObjects(model: AlertingModel, plan: AlertingPlan) {
-  try {
-    return kubernetesObjects(plan);
-  } catch (error) {
-    if (!(error instanceof ShardError)) throw error;
-    const vertical = model.verticals.find((candidate) => candidate.id === error.vertical);
-    throw new ValidationError([
-      { file: vertical?.catalogueFile ?? stackFile, path: `groups (${error.group})`, message: error.message },
-    ]);
-  }
+  return values;
 }
 
 async function main() {
-  let loaded: Awaited<ReturnType<typeof load>>;
+  let compiled: CompiledStack;
   try {
-    loaded = await load();
+    compiled = await compileStack(
+      { stack, stackFile: `Pulumi.${stack}.yaml`, config: stackConfig() },
+      secretPresence,
+    );
   } catch (error) {
     // A clean message naming file and field, without a stack trace, and before any resource exists.
     if (error instanceof ValidationError) throw new pulumi.RunError(error.message);
     throw error;
   }
-  const { model, plan, review, objects } = loaded;
+  const { model, plan, review, objects } = compiled;
+  for (const warning of review.findings) pulumi.log.warn(`routing: ${warning.message}`);
   const emptyObject = pulumi.secret({} as Record<string, string>);
 
   const alertRouting = new AlertRouting("alert-routing", {
@@ -122,7 +84,7 @@ async function main() {
     deliveryMode: plan.kubernetes.mode,
     alertmanagerConfig: alertRouting.alertmanagerConfigName,
     alertmanagerSecret: alertRouting.alertmanagerSecretName,
-    summary: renderSummary(model, plan),
+    summary: compiled.summary,
     /** The routing matrix and the static checks' findings; `npm run render` writes them to routing.md. */
     routing: {
       moments: review.moments.map((moment) => ({

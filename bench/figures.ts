@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { SHARD_LABEL, VERTICAL_LABEL } from "../model/conventions";
-import type { AmRoute } from "../model/routing/types";
+import type { AmRoute } from "../alertmanager/types";
+import { RESOURCE_TYPES, SHARD_LABEL, VERTICAL_LABEL } from "../core/conventions";
 import { toYaml } from "../render/yaml";
 
 interface DeclaredResource {
@@ -65,7 +65,7 @@ function ruleObjects(resources: readonly DeclaredResource[]): RuleObjects[] {
   const kinds = [
     {
       kind: "ConfigMap" as const,
-      type: "kubernetes:core/v1:ConfigMap",
+      type: RESOURCE_TYPES.configMap,
       bytes: (resource: DeclaredResource) =>
         Object.values(resource.inputs.data as Record<string, string>).reduce(
           (sum, text) => sum + Buffer.byteLength(text),
@@ -74,7 +74,7 @@ function ruleObjects(resources: readonly DeclaredResource[]): RuleObjects[] {
     },
     {
       kind: "PrometheusRule" as const,
-      type: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+      type: RESOURCE_TYPES.prometheusRule,
       bytes: (resource: DeclaredResource) =>
         Buffer.byteLength(toYaml({ groups: (resource.inputs.spec as { groups: unknown[] }).groups })),
     },

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { alertNamePrefix, PROJECT, WATCHDOG_ALERT } from "../model/conventions";
+import { alertNamePrefix, PROJECT, WATCHDOG_ALERT } from "../core/conventions";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 

@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import yaml from "js-yaml";
-import { createRouter } from "../model/routing/evaluate";
-import type { AmConfig, LabelSet } from "../model/routing/types";
+import { createRouter } from "../alertmanager/evaluate";
+import type { AmConfig, LabelSet } from "../alertmanager/types";
 import { renderedAlerts } from "./figures";
 import { median } from "./measure";
 

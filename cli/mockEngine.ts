@@ -2,7 +2,7 @@
 // so the offline render shows exactly what `pulumi up` would declare.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../model/conventions";
+import { PROJECT, RESOURCE_TYPES } from "../core/conventions";
 
 export interface DeclaredResource {
   type: string;
@@ -109,10 +109,10 @@ function urnTail(urn: string): string {
 
 /** Outputs the providers would compute, as recognisable placeholders. */
 function mockOutputs(type: string, name: string): Record<string, unknown> {
-  if (type === "pagerduty:index/serviceIntegration:ServiceIntegration") {
+  if (type === RESOURCE_TYPES.serviceIntegration) {
     return { integrationKey: `integration-key-of-${name}` };
   }
-  if (type === "pulumi-nodejs:dynamic:Resource") return { channelId: `C-${name}` };
+  if (type === RESOURCE_TYPES.dynamic) return { channelId: `C-${name}` };
   return {};
 }
 

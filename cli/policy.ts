@@ -1,14 +1,14 @@
 // `npm run policy -- --stack <name> [--config <stack file>]`
 // Evaluates the policy pack over the resources the program declares under the mock engine, prints
 // each violation with its policy, resource and message, and fails on any mandatory one.
-import * as path from "node:path";
-import { ValidationError } from "../model/errors";
+import { ValidationError } from "../core/errors";
+import { compileStack } from "../pipeline/compile";
+import { stackFilePath } from "../pipeline/projectFiles";
 import { checkStackPolicies, reportViolations } from "../policies/offline";
 import { ProgramFailure, runProgram } from "./mockEngine";
-import { withSecrets } from "./render";
-import { readStackFile } from "./stackFile";
+import { readStackFile, withSecrets } from "./stackFile";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
+const USAGE = "usage: npm run policy -- --stack <name> [--config <stack file>]";
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -18,21 +18,17 @@ async function main(): Promise<void> {
     if (args[i] === "--stack" && args[i + 1]) stack = args[++i];
     else if (args[i] === "--config" && args[i + 1]) config = args[++i];
     else {
-      process.stderr.write(
-        `policy: unknown argument "${args[i]}"\nusage: npm run policy -- --stack <name> [--config <stack file>]\n`,
-      );
+      process.stderr.write(`policy: unknown argument "${args[i]}"\n${USAGE}\n`);
       process.exit(2);
     }
   }
   try {
-    const stackFile = withSecrets(
-      stack,
-      readStackFile(config ?? path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`)),
-    );
+    const asWritten = readStackFile(config ?? stackFilePath(stack));
+    const compiled = await compileStack({ stack, stackFile: asWritten.file, config: asWritten.values });
+    const stackFile = withSecrets(stack, asWritten, undefined, compiled.plan);
     const run = await runProgram(stack, stackFile.values, stackFile.secretKeys);
-    const ok = reportViolations(checkStackPolicies(stack, stackFile, run.resources), (line) =>
-      process.stdout.write(`${line}\n`),
-    );
+    const violations = checkStackPolicies(stack, run.resources, compiled.policyConfig);
+    const ok = reportViolations(violations, (line) => process.stdout.write(`${line}\n`));
     process.exit(ok ? 0 : 1);
   } catch (error) {
     const known = error instanceof ValidationError || (error instanceof ProgramFailure && error.expected);

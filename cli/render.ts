@@ -3,27 +3,30 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { ALERTMANAGER_CONFIG_KEY, ruleFileKey, SHARD_LABEL, VERTICAL_LABEL } from "../model/conventions";
-import { ValidationError } from "../model/errors";
-import { type AlertingModel, buildModel } from "../model/index";
-import { type AlertingPlan, buildPlan } from "../model/plan";
-import type { Finding } from "../model/routing/lint";
-import type { MatrixRow, MomentId } from "../model/routing/matrix";
-import { type RouteKey, routeKeys } from "../model/routing/routeKeys";
-import type { AmConfig } from "../model/routing/types";
-import { withoutSecretKeys } from "../model/secrets";
-import { policyConfigFor } from "../policies/config";
+import { type RouteKey, routeKeys } from "../alertmanager/routeKeys";
+import type { AmConfig } from "../alertmanager/types";
+import {
+  ALERTMANAGER_CONFIG_KEY,
+  RESOURCE_TYPES,
+  ruleFileKey,
+  SHARD_LABEL,
+  VERTICAL_LABEL,
+} from "../core/conventions";
+import { ValidationError } from "../core/errors";
+import { compileStack } from "../pipeline/compile";
+import { stackFilePath } from "../pipeline/projectFiles";
 import { checkStackPolicies, reportViolations } from "../policies/offline";
 import type { Violation } from "../policies/run";
 import { renderRoutingDoc } from "../render/routingDoc";
 import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
+import type { Finding } from "../review/lint";
+import type { MatrixRow, MomentId } from "../review/matrix";
 import { type DeclaredResource, isSecretValue, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
-import { readStackFile, SECRET_PLACEHOLDER, type StackFile } from "./stackFile";
+import { readStackFile, SECRET_PLACEHOLDER, withSecrets } from "./stackFile";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
-const SECRET = "kubernetes:core/v1:Secret";
+const CONFIG_MAP = RESOURCE_TYPES.configMap;
+const SECRET = RESOURCE_TYPES.secret;
 
 export interface RenderOptions {
   stack: string;
@@ -53,50 +56,6 @@ export function parseArgs(argv: string[]): RenderOptions {
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(options.stack)) usage(`"${options.stack}" is not a stack name`);
   return options;
-}
-
-function readProjectFile(file: string): string | undefined {
-  const full = path.resolve(PROJECT_DIR, file);
-  return fs.existsSync(full) ? fs.readFileSync(full, "utf8") : undefined;
-}
-
-/** The model of a stack file, built from its non-secret values as the program builds it. */
-function modelOf(stack: string, stackFile: StackFile): AlertingModel {
-  const config = withoutSecretKeys(stackFile.values);
-  return buildModel({ stack, stackFile: stackFile.file, config, readFile: readProjectFile });
-}
-
-function planOf(stack: string, stackFile: StackFile): AlertingPlan {
-  return buildPlan(modelOf(stack, stackFile));
-}
-
-/**
- * Secrets that the stack file does not hold (it cannot hold real ones without the Pulumi CLI) get a
- * value from `valueOf`, a placeholder by default, where `pulumi config set --secret` would put it.
- */
-export function withSecrets(
-  stack: string,
-  stackFile: StackFile,
-  secretFor: (key: string, field?: string) => string = () => SECRET_PLACEHOLDER,
-  plan: AlertingPlan = planOf(stack, stackFile),
-): StackFile {
-  const values = { ...stackFile.values };
-  const secretKeys = new Set(stackFile.secretKeys);
-  for (const { configKey, field } of plan.secretInputs) {
-    // A value written in plain text stays as it is, so the program rejects it as it would for real.
-    if (configKey in stackFile.values && !stackFile.secretKeys.has(configKey)) continue;
-    secretKeys.add(configKey);
-    if (field === undefined) {
-      values[configKey] ??= secretFor(configKey);
-    } else {
-      const current = values[configKey];
-      const object =
-        current !== null && typeof current === "object" ? { ...(current as Record<string, unknown>) } : {};
-      object[field] ??= secretFor(configKey, field);
-      values[configKey] = object;
-    }
-  }
-  return { ...stackFile, values, secretKeys };
 }
 
 const unwrap = (value: unknown): unknown => (isSecretValue(value) ? unwrap(value.value) : value);
@@ -208,12 +167,15 @@ export function reKeyedRoutes(previous: readonly RouteKey[], current: readonly R
 export async function render(
   options: RenderOptions,
 ): Promise<{ written: string[]; violations: Violation[] }> {
-  const stackPath = options.stackFile ?? path.join(PROJECT_DIR, `Pulumi.${options.stack}.yaml`);
-  const asWritten = readStackFile(stackPath);
-  // The model depends on non-secret values only, so it is built once, for the secrets, the rule tests
-  // and the policy config: validating a large catalogue is most of the render's own work.
-  const model = modelOf(options.stack, asWritten);
-  const plan = buildPlan(model);
+  const asWritten = readStackFile(options.stackFile ?? stackFilePath(options.stack));
+  // Compiled here for the secrets, the rule tests and the policy config; the program, run next in
+  // this process, gets the same compiled stack from the pipeline instead of building it again.
+  const compiled = await compileStack({
+    stack: options.stack,
+    stackFile: asWritten.file,
+    config: asWritten.values,
+  });
+  const { plan } = compiled;
   const stackFile = withSecrets(options.stack, asWritten, undefined, plan);
   const run = await runProgram(options.stack, stackFile.values, stackFile.secretKeys);
 
@@ -278,9 +240,8 @@ export async function render(
     `${summary}\n## Declared resources\n\n${run.resources.length} resources; the Secret holds ${secretFiles.length} files, shown here as ${SECRET_PLACEHOLDER}.\n`,
   );
   // The policy pack judges what was declared, as `pulumi preview --policy-pack policies` would.
-  const policyConfig = policyConfigFor(model);
-  emit("policy-config.json", `${JSON.stringify(policyConfig, null, 2)}\n`);
-  return { written, violations: checkStackPolicies(options.stack, stackFile, run.resources, policyConfig) };
+  emit("policy-config.json", `${JSON.stringify(compiled.policyConfig, null, 2)}\n`);
+  return { written, violations: checkStackPolicies(options.stack, run.resources, compiled.policyConfig) };
 }
 
 async function main(): Promise<void> {

@@ -1,23 +1,21 @@
 // `npm run route -- --stack <name> [--at <ISO time>] label=value …` or `… --file <alerts.yaml>`
 // Answers "who gets woken up by this alert, at that time", across Alertmanager and PagerDuty.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import yaml from "js-yaml";
-import { localTime } from "../model/businessHours";
-import { PROMETHEUS_NAME } from "../model/conventions";
-import { ValidationError } from "../model/errors";
-import { buildModel } from "../model/index";
-import type { OnCallPlan, TeamOnCallPlan } from "../model/onCall";
-import { type AlertingPlan, buildPlan } from "../model/plan";
-import { createRouter, type RouteNode, routeStatusAt } from "../model/routing/evaluate";
-import { inhibitingAlert } from "../model/routing/inhibit";
-import { onCallAt, urgencyAt } from "../model/routing/onCallAt";
-import type { AmConfig, LabelSet } from "../model/routing/types";
-import { withoutSecretKeys } from "../model/secrets";
-import { alertmanagerConfig, matcherText } from "../render/alertmanager";
+import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/evaluate";
+import { inhibitingAlert } from "../alertmanager/inhibit";
+import { formatMatcher } from "../alertmanager/matchers";
+import type { AmConfig, LabelSet } from "../alertmanager/types";
+import { PROMETHEUS_NAME } from "../core/conventions";
+import { ValidationError } from "../core/errors";
+import { compileRouting } from "../pipeline/compile";
+import { stackFilePath } from "../pipeline/projectFiles";
+import { localTime } from "../plan/businessHours";
+import type { OnCallPlan, TeamOnCallPlan } from "../plan/onCall";
+import type { AlertingPlan } from "../plan/plan";
+import { onCallAt, urgencyAt } from "../review/onCallAt";
 import { readStackFile } from "./stackFile";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
 const USAGE =
   "usage: npm run route -- --stack <name> [--at <ISO time>] (label=value … | --file <alerts.yaml|json>)";
 
@@ -118,7 +116,7 @@ function chain(node: RouteNode): string[] {
   return nodes.map((current, depth) => {
     const matchers =
       current.matchers.length > 0
-        ? current.matchers.map(matcherText).join(", ")
+        ? current.matchers.map(formatMatcher).join(", ")
         : depth === 0
           ? "root"
           : "any";
@@ -219,18 +217,13 @@ export function describeRouting(
 function main(): void {
   try {
     const options = parseRouteArgs(process.argv.slice(2));
-    const stackFile = readStackFile(path.join(PROJECT_DIR, `Pulumi.${options.stack}.yaml`));
-    const model = buildModel({
+    const stackFile = readStackFile(stackFilePath(options.stack));
+    const { plan, alertmanager } = compileRouting({
       stack: options.stack,
       stackFile: stackFile.file,
-      config: withoutSecretKeys(stackFile.values),
-      readFile: (file) => {
-        const full = path.resolve(PROJECT_DIR, file);
-        return fs.existsSync(full) ? fs.readFileSync(full, "utf8") : undefined;
-      },
+      config: stackFile.values,
     });
-    const plan = buildPlan(model);
-    const config = alertmanagerConfig(plan) as unknown as AmConfig;
+    const config = alertmanager.config;
     process.stdout.write(describeRouting(plan, config, options.alerts, options.at));
   } catch (error) {
     if (error instanceof UsageError) {

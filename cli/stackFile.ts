@@ -2,8 +2,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { PROJECT } from "../model/conventions";
-import { ValidationError } from "../model/errors";
+import { PROJECT } from "../core/conventions";
+import { ValidationError } from "../core/errors";
+import { compileRouting } from "../pipeline/compile";
+import type { AlertingPlan } from "../plan/plan";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -63,4 +65,33 @@ export function readStackFile(file: string): StackFile {
     if (found.secret) secretKeys.add(key);
   }
   return { file: name, values, secretKeys };
+}
+
+/**
+ * Secrets that the stack file does not hold (it cannot hold real ones without the Pulumi CLI) get a
+ * value from `valueOf`, a placeholder by default, where `pulumi config set --secret` would put it.
+ */
+export function withSecrets(
+  stack: string,
+  stackFile: StackFile,
+  secretFor: (key: string, field?: string) => string = () => SECRET_PLACEHOLDER,
+  plan: AlertingPlan = compileRouting({ stack, stackFile: stackFile.file, config: stackFile.values }).plan,
+): StackFile {
+  const values = { ...stackFile.values };
+  const secretKeys = new Set(stackFile.secretKeys);
+  for (const { configKey, field } of plan.secretInputs) {
+    // A value written in plain text stays as it is, so the program rejects it as it would for real.
+    if (configKey in stackFile.values && !stackFile.secretKeys.has(configKey)) continue;
+    secretKeys.add(configKey);
+    if (field === undefined) {
+      values[configKey] ??= secretFor(configKey);
+    } else {
+      const current = values[configKey];
+      const object =
+        current !== null && typeof current === "object" ? { ...(current as Record<string, unknown>) } : {};
+      object[field] ??= secretFor(configKey, field);
+      values[configKey] = object;
+    }
+  }
+  return { ...stackFile, values, secretKeys };
 }

@@ -1,8 +1,8 @@
 // The top component. It declares each team's on-call (PagerDuty and Slack), then the Kubernetes
 // objects that carry the plan, with the integration keys flowing into the key-file Secret.
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../model/conventions";
-import type { AlertingPlan, SecretFilePlan } from "../model/plan";
+import { PROJECT } from "../core/conventions";
+import type { AlertingPlan, SecretFilePlan } from "../plan/plan";
 import type { KubernetesObjects } from "../render/kubernetes";
 import { MonitoringObjects } from "./monitoringObjects";
 import { TeamOnCall } from "./teamOnCall";

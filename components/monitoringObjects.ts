@@ -4,8 +4,8 @@
 // objects `render/kubernetes.ts` built and the checks passed.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../model/conventions";
-import type { KubernetesPlan } from "../model/plan";
+import { PROJECT } from "../core/conventions";
+import type { KubernetesPlan } from "../plan/plan";
 import type { KubernetesObjects } from "../render/kubernetes";
 
 export interface MonitoringObjectsArgs {

@@ -2,8 +2,8 @@
 // team's coverage is business hours. The layer is built from the plan; this only declares it.
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../model/conventions";
-import type { SchedulePlan } from "../model/onCall";
+import { PROJECT } from "../core/conventions";
+import type { SchedulePlan } from "../plan/onCall";
 
 export interface OnCallRotationArgs {
   schedule: SchedulePlan;

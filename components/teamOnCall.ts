@@ -3,8 +3,8 @@
 // and its Slack channel. Everything comes from the team's plan.
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../model/conventions";
-import type { EscalationPolicyPlan, ServicePlan, TeamOnCallPlan, UserPlan } from "../model/onCall";
+import { PROJECT } from "../core/conventions";
+import type { EscalationPolicyPlan, ServicePlan, TeamOnCallPlan, UserPlan } from "../plan/onCall";
 import { OnCallRotation } from "./onCallRotation";
 import { SlackChannel } from "./slack/slackChannel";
 

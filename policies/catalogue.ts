@@ -5,9 +5,9 @@ import {
   COST_SPIKE_PAGE_RATIO,
   LABEL,
   MODEL_MIN_FOR_SECONDS,
-} from "../model/conventions";
-import { parseDuration } from "../model/duration";
-import { topLevelThreshold } from "../model/promql";
+} from "../core/conventions";
+import { parseDuration } from "../core/duration";
+import { topLevelThreshold } from "../core/promql";
 import { stackPolicy } from "./policy";
 
 const isPaging = (severity: string | undefined) => severity === "critical" || severity === "page";

@@ -1,8 +1,8 @@
 // The pack's config for a stack, derived from the stack's own config, so the offline run judges by
 // the same teams and tiers the program routes by. `npm run render` writes it for `pulumi preview
 // --policy-pack policies --policy-pack-config <out>/<stack>/policy-config.json`.
-import { receiverName } from "../model/conventions";
-import type { AlertingModel } from "../model/index";
+import { receiverName } from "../core/conventions";
+import type { AlertingModel } from "../input/model";
 import type { PolicyConfig } from "./run";
 
 export function policyConfigFor(model: AlertingModel): PolicyConfig {

@@ -1,5 +1,5 @@
 // Alert labels: every declared alert carries what routing needs, with allowed values.
-import { ALERT_TYPES, LABEL, SEVERITIES, SEVERITY_ALIASES } from "../model/conventions";
+import { ALERT_TYPES, LABEL, SEVERITIES, SEVERITY_ALIASES } from "../core/conventions";
 import { stackPolicy } from "./policy";
 
 export const alertLabelsPolicy = stackPolicy({

@@ -1,6 +1,6 @@
 // Kubernetes objects: no secret value outside a Secret, and every ConfigMap and Secret under the
 // size Kubernetes accepts.
-import { ALERTMANAGER_CONFIG_KEY } from "../model/conventions";
+import { ALERTMANAGER_CONFIG_KEY } from "../core/conventions";
 import { stackPolicy } from "./policy";
 import { plain, TYPES } from "./view";
 

@@ -2,8 +2,8 @@
 // model alerts never reach platform, infra never AI engineering, tool alerts their tool's owner,
 // and every alert exactly one team, never the catch-all.
 import type { ReportViolation } from "@pulumi/policy";
-import { LABEL } from "../model/conventions";
-import { createRouter } from "../model/routing/evaluate";
+import { createRouter } from "../alertmanager/evaluate";
+import { LABEL } from "../core/conventions";
 import { stackPolicy } from "./policy";
 import { type DeclaredAlert, receiverTeam, type StackView } from "./view";
 

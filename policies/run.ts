@@ -1,5 +1,4 @@
 // Runs the pack outside CrossGuard, over the resources the offline render captured.
-import type { DeclaredResource } from "../cli/mockEngine";
 import { allPolicies } from "./all";
 import type { PolicyResourceLike } from "./view";
 
@@ -13,8 +12,16 @@ export interface Violation {
 /** The policy config for a stack, from its stack config: what `--policy-pack-config` would hold. */
 export type PolicyConfig = Record<string, object>;
 
+/** A declared resource as an engine run records it: its type, name, inputs and options. */
+export interface DeclaredResourceLike {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  protect?: boolean;
+}
+
 export function asPolicyResources(
-  resources: readonly DeclaredResource[],
+  resources: readonly DeclaredResourceLike[],
   stack: string,
 ): PolicyResourceLike[] {
   return resources.map((resource) => ({

@@ -1,9 +1,10 @@
 // Tiers decide coverage: a business-hours or e-mail-only tier never pages outside what it pays for,
 // and a critical alert of a 24x7 vertical always has someone to page. Judged by evaluating every
 // alert at every hour of a week against the declared Alertmanager config.
-import { COVERAGES, LABEL, tierIntervalName } from "../model/conventions";
-import { createRouter, type RouteNode, routeStatusAt } from "../model/routing/evaluate";
-import { namedIntervalsContain } from "../model/routing/timeIntervals";
+
+import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/evaluate";
+import { namedIntervalsContain } from "../alertmanager/timeIntervals";
+import { COVERAGES, LABEL, tierIntervalName } from "../core/conventions";
 import { stackPolicy } from "./policy";
 
 /** Every hour of a week without daylight-saving changes, on the half hour to stay off boundaries. */

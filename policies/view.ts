@@ -1,13 +1,14 @@
 // What the policies read from the declared resources: the Alertmanager config, the rule files of
 // every vertical, and the resources by kind. Built once per check from CrossGuard's resources.
 import yaml from "js-yaml";
+import type { AmConfig } from "../alertmanager/types";
 import {
   ALERTMANAGER_CONFIG_KEY,
   DEFAULT_TIER_ANNOTATION,
   parseReceiverName,
+  RESOURCE_TYPES,
   VERTICAL_LABEL,
-} from "../model/conventions";
-import type { AmConfig } from "../model/routing/types";
+} from "../core/conventions";
 
 /** The part of CrossGuard's PolicyResource the policies use; the offline runner builds the same. */
 export interface PolicyResourceLike {
@@ -43,15 +44,7 @@ export interface StackView {
   recordingRules: { vertical: string; rule: RuleLike; resource: PolicyResourceLike }[];
 }
 
-export const TYPES = {
-  configMap: "kubernetes:core/v1:ConfigMap",
-  secret: "kubernetes:core/v1:Secret",
-  prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
-  service: "pagerduty:index/service:Service",
-  escalationPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
-  schedule: "pagerduty:index/schedule:Schedule",
-  team: "pagerduty:index/team:Team",
-} as const;
+export const TYPES = RESOURCE_TYPES;
 
 /** A value CrossGuard or the mock engine may hand over wrapped as a secret. */
 export function plain(value: unknown): unknown {

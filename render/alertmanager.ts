@@ -1,17 +1,15 @@
 // Plan → alertmanager.yaml. Secrets are referenced as files under the Secret's mount path, never inline.
-import { toTimeInterval } from "../model/businessHours";
-import type { AlertingPlan, Matcher, ReceiverPlan, RoutePlan, TimeIntervalPlan } from "../model/plan";
-import type { AmConfig, AmReceiver, AmRoute, AmTimeInterval } from "../model/routing/types";
-import { toYaml } from "./yaml";
 
-export function matcherText(matcher: Matcher): string {
-  return `${matcher.name}${matcher.op}${JSON.stringify(matcher.value)}`;
-}
+import { formatMatcher } from "../alertmanager/matchers";
+import type { AmConfig, AmReceiver, AmRoute, AmTimeInterval } from "../alertmanager/types";
+import { toTimeInterval } from "../plan/businessHours";
+import type { AlertingPlan, ReceiverPlan, RoutePlan, TimeIntervalPlan } from "../plan/plan";
+import { toYaml } from "./yaml";
 
 export function renderRoute(route: RoutePlan): AmRoute {
   const out: AmRoute = {};
   if (route.receiver) out.receiver = route.receiver;
-  if (route.matchers.length > 0) out.matchers = route.matchers.map(matcherText);
+  if (route.matchers.length > 0) out.matchers = route.matchers.map(formatMatcher);
   if (route.groupBy) out.group_by = route.groupBy;
   if (route.groupWait) out.group_wait = route.groupWait;
   if (route.groupInterval) out.group_interval = route.groupInterval;
@@ -95,8 +93,8 @@ export function alertmanagerConfig(plan: AlertingPlan, secretDir = plan.secretMo
     global,
     route: renderRoute(plan.route),
     inhibit_rules: plan.inhibitRules.map((rule) => ({
-      source_matchers: rule.sourceMatchers.map(matcherText),
-      target_matchers: rule.targetMatchers.map(matcherText),
+      source_matchers: rule.sourceMatchers.map(formatMatcher),
+      target_matchers: rule.targetMatchers.map(formatMatcher),
       equal: rule.equal,
     })),
     receivers: plan.receivers.map((receiver) => renderReceiver(receiver, secretDir)),

@@ -9,9 +9,9 @@ import {
   ruleFileKey,
   SHARD_LABEL,
   VERTICAL_LABEL,
-} from "../model/conventions";
-import type { AlertingPlan, SecretFilePlan } from "../model/plan";
-import { renderAlertmanagerYaml, renderVerticalRouteYaml } from "./alertmanager";
+} from "../core/conventions";
+import type { AlertingPlan, SecretFilePlan } from "../plan/plan";
+import { renderVerticalRouteYaml } from "./alertmanager";
 import { type RuleGroupPlan, shardRuleFile } from "./shards";
 
 export interface ObjectMeta {
@@ -45,11 +45,11 @@ export interface KubernetesObjects {
   keySecret: { metadata: ObjectMeta; files: SecretFilePlan[] };
 }
 
-export function kubernetesObjects(plan: AlertingPlan): KubernetesObjects {
+/** `alertmanagerYaml` is the plan's Alertmanager config, rendered once by the pipeline. */
+export function kubernetesObjects(plan: AlertingPlan, alertmanagerYaml: string): KubernetesObjects {
   const { mode, shardBudgetBytes, ruleSelectorLabels } = plan.kubernetes;
   const configmaps = mode !== "operator";
   const operator = mode !== "configmap";
-  const alertmanagerYaml = renderAlertmanagerYaml(plan);
   const defaultTiers = new Map(plan.verticalDefaultTiers.map(({ vertical, tier }) => [vertical, tier]));
   const objects: KubernetesObjects = {
     ruleConfigMaps: [],

@@ -1,9 +1,9 @@
 // Checks of the Kubernetes objects before they are declared: names and labels by Kubernetes' rules,
 // sizes under the 1 MiB object limit, and PrometheusRule objects against prometheus-operator's CRD
 // schema. Each problem names the vertical (or the config key) and the field.
-import { CONFIG_KEYS, PROJECT } from "../model/conventions";
-import { type Issue, IssueList, ValidationError } from "../model/errors";
-import type { AlertingModel } from "../model/index";
+import { CONFIG_KEYS, PROJECT } from "../core/conventions";
+import { type Issue, IssueList, ValidationError } from "../core/errors";
+import type { AlertingModel } from "../input/model";
 import type { KubernetesObjects, ObjectMeta } from "./kubernetes";
 
 /** Kubernetes rejects a ConfigMap or Secret whose data exceeds this. */

@@ -1,9 +1,9 @@
 // routing.md: the route tree as a mermaid diagram, the static checks' findings, and the routing
 // matrix, so a pull request's diff shows what a change does to who gets paged.
-import { compileRoutes, type RouteNode } from "../model/routing/evaluate";
-import type { Finding } from "../model/routing/lint";
-import type { MatrixCell, MatrixRow, Moment } from "../model/routing/matrix";
-import type { AmConfig } from "../model/routing/types";
+import { compileRoutes, type RouteNode } from "../alertmanager/evaluate";
+import type { AmConfig } from "../alertmanager/types";
+import type { Finding } from "../review/lint";
+import type { MatrixCell, MatrixRow, Moment } from "../review/matrix";
 
 /** Labels that shape the tree; below them, tiers and severities collapse into a receiver list. */
 const STRUCTURAL = new Set(["vertical", "alert_type", "tool_name", "alertname"]);

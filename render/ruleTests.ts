@@ -1,5 +1,5 @@
 // Plan → one `promtool test rules` file per vertical, written beside the rule files it tests.
-import type { RuleTestFilePlan } from "../model/ruleTests";
+import type { RuleTestFilePlan } from "../plan/ruleTests";
 import { toYaml } from "./yaml";
 
 /** `ruleFiles` are the vertical's rendered rule files, relative to the test file. */

@@ -1,5 +1,5 @@
 // Plan → one Prometheus rule file per vertical, in the format promtool and Prometheus load.
-import type { AlertingPlan, RuleFilePlan } from "../model/plan";
+import type { AlertingPlan, RuleFilePlan } from "../plan/plan";
 import { toYaml } from "./yaml";
 
 export function renderRuleFile(file: RuleFilePlan): string {

@@ -3,7 +3,7 @@
 // hashes to a boundary, or when the next group would overflow the budget. Adding an alert changes
 // its own group's shard only (unless that shard overflows); adding a group touches one shard. A
 // vertical that fits the budget is one shard, whatever the hashes say.
-import type { RuleFilePlan } from "../model/plan";
+import type { RuleFilePlan } from "../plan/plan";
 import { toYaml } from "./yaml";
 
 export type RuleGroupPlan = RuleFilePlan["groups"][number];

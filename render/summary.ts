@@ -1,8 +1,10 @@
 // A readable summary for reviewers: verticals, teams, receivers, and who gets which alert.
-import { type AlertingModel, alertsOf } from "../model/index";
-import type { AlertingPlan, ReceiverPlan, SecretFilePlan } from "../model/plan";
-import { createRouter } from "../model/routing/evaluate";
-import { alertmanagerConfig } from "./alertmanager";
+
+import { createRouter } from "../alertmanager/evaluate";
+import type { AmConfig } from "../alertmanager/types";
+import { alertsOf } from "../core/rules";
+import type { AlertingModel } from "../input/model";
+import type { AlertingPlan, ReceiverPlan, SecretFilePlan } from "../plan/plan";
 
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -89,7 +91,8 @@ function onCallSection(plan: AlertingPlan): string {
   ].join("\n");
 }
 
-export function renderSummary(model: AlertingModel, plan: AlertingPlan): string {
+/** `config` is the plan's Alertmanager config, which says where each alert goes. */
+export function renderSummary(model: AlertingModel, plan: AlertingPlan, config: AmConfig): string {
   const verticalRows = model.verticals.map((vertical) => {
     const alerts = alertsOf(vertical);
     const count = (type: string) => alerts.filter((alert) => alert.alertType === type).length;
@@ -117,7 +120,7 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan): string 
   ]);
   const tierRows = [...model.tiers.keys()].map((tier) => [tier, coverageText(model, tier)]);
   // Where each alert goes is read off the rendered config by the routing evaluator, never re-decided.
-  const router = createRouter(alertmanagerConfig(plan));
+  const router = createRouter(config);
   const defaultTiers = new Map(plan.verticalDefaultTiers.map(({ vertical, tier }) => [vertical, tier]));
   const alertSections = plan.ruleFiles.map((file) => {
     const tier = defaultTiers.get(file.vertical) ?? "";

@@ -7,8 +7,7 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import yaml from "js-yaml";
 import { type ProgramRun, runProgram } from "../../cli/mockEngine";
-import { withSecrets } from "../../cli/render";
-import { readStackFile } from "../../cli/stackFile";
+import { readStackFile, withSecrets } from "../../cli/stackFile";
 import { ofType, unwrap } from "../support/program";
 import { PROJECT_DIR, renderStack, tempDir } from "../support/tools";
 

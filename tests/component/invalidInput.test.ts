@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { it } from "node:test";
 import { ProgramFailure, runProgram } from "../../cli/mockEngine";
-import { withSecrets } from "../../cli/render";
-import { readStackFile } from "../../cli/stackFile";
+import { readStackFile, withSecrets } from "../../cli/stackFile";
 import { PROJECT_DIR } from "../support/tools";
 
 it("a malformed e-mail throws a clean RunError and declares no resource", async () => {

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import type { RouteKey } from "../../model/routing/routeKeys";
-import type { AmRoute } from "../../model/routing/types";
+import type { RouteKey } from "../../alertmanager/routeKeys";
+import type { AmRoute } from "../../alertmanager/types";
 import { PROJECT_DIR, run, tempDir } from "../support/tools";
 import { configKey, productionStack } from "./stackConfig";
 

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
-import type { RouteKey } from "../../model/routing/routeKeys";
+import type { RouteKey } from "../../alertmanager/routeKeys";
 import { PROJECT_DIR } from "../support/tools";
 import { assertPaged } from "./expect";
 import { Harness, type Rendered } from "./harness";

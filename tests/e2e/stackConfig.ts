@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { WEEKDAYS } from "../../model/conventions";
-import { parseDuration } from "../../model/duration";
+import { WEEKDAYS } from "../../core/conventions";
+import { parseDuration } from "../../core/duration";
 import { PROJECT_DIR } from "../support/tools";
 
 const KEY = (name: string) => `agent-alert-routing:${name}`;

@@ -4,22 +4,23 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
+import { compileStack } from "../../pipeline/compile";
 import { allPolicies } from "../../policies/all";
-import { policyConfigForStack } from "../../policies/offline";
-import { asPolicyResources, runPolicies, type Violation } from "../../policies/run";
+import { asPolicyResources, type PolicyConfig, runPolicies, type Violation } from "../../policies/run";
 import type { PolicyResourceLike } from "../../policies/view";
 import { applyFixture, type PolicyFixture } from "../support/policyFixtures";
 import { runStack } from "../support/program";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "policy");
 let resources: PolicyResourceLike[];
-let config: ReturnType<typeof policyConfigForStack>;
+let config: PolicyConfig;
 let baseline: Violation[];
 
 before(async () => {
   const run = await runStack("prod");
   resources = asPolicyResources(run.resources, "prod");
-  config = policyConfigForStack("prod", run.stackFile);
+  const { file, values } = run.stackFile;
+  config = (await compileStack({ stack: "prod", stackFile: file, config: values })).policyConfig;
   baseline = runPolicies(resources, config);
 });
 

@@ -1,7 +1,8 @@
 // How PagerDuty reads a schedule restriction and a service's support hours, written from its API
 // documentation, independently of the code that produces them.
-import type { ScheduleRestriction, SupportHours } from "../../model/businessHours";
-import { WEEKDAYS } from "../../model/conventions";
+
+import { WEEKDAYS } from "../../core/conventions";
+import type { ScheduleRestriction, SupportHours } from "../../plan/businessHours";
 
 const WEEK_MINUTES = 7 * 1440;
 

@@ -1,7 +1,7 @@
 // Applies a broken-stack fixture (tests/fixtures/policy/*.json) to the resources prod declares: each
 // fixture names the changes a careless edit would make to the declared objects.
 import yaml from "js-yaml";
-import type { AmConfig, AmRoute } from "../../model/routing/types";
+import type { AmConfig, AmRoute } from "../../alertmanager/types";
 import { type PolicyResourceLike, plain, TYPES } from "../../policies/view";
 
 export interface Change {

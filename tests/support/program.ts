@@ -1,8 +1,7 @@
 // Runs the real program for a stack under the mock engine, with recognisable test secrets.
 import * as path from "node:path";
 import { type DeclaredResource, isSecretValue, type ProgramRun, runProgram } from "../../cli/mockEngine";
-import { withSecrets } from "../../cli/render";
-import { readStackFile, type StackFile } from "../../cli/stackFile";
+import { readStackFile, type StackFile, withSecrets } from "../../cli/stackFile";
 import { PROJECT_DIR } from "./tools";
 
 export const testSecret = (key: string, field?: string): string => `test-secret/${key}/${field ?? "-"}`;

@@ -2,8 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readStackFile } from "../../cli/stackFile";
-import type { ModelInput } from "../../model/index";
-import { withoutSecretKeys } from "../../model/secrets";
+import type { ModelInput } from "../../input/model";
+import { withoutSecretKeys } from "../../input/secrets";
 import { PROJECT_DIR } from "./tools";
 
 export function stackInput(stack: string, extraFiles: Record<string, string> = {}): ModelInput {

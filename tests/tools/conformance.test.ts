@@ -8,9 +8,9 @@ import { describe, it, type TestContext } from "node:test";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import yaml from "js-yaml";
-import { createRouter, type RouteNode, type Router } from "../../model/routing/evaluate";
-import { parseMatchers } from "../../model/routing/matchers";
-import type { AmConfig, AmRoute, LabelSet } from "../../model/routing/types";
+import { createRouter, type RouteNode, type Router } from "../../alertmanager/evaluate";
+import { parseMatchers } from "../../alertmanager/matchers";
+import type { AmConfig, AmRoute, LabelSet } from "../../alertmanager/types";
 import { renderStack, requireTool, tempDir } from "../support/tools";
 
 const amtool = requireTool("amtool");

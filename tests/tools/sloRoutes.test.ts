@@ -6,10 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { buildModel } from "../../model/index";
-import { buildPlan } from "../../model/plan";
-import { type MomentId, routingMatrix } from "../../model/routing/matrix";
-import type { AmConfig } from "../../model/routing/types";
+import type { AmConfig } from "../../alertmanager/types";
+import { buildModel } from "../../input/model";
+import { buildPlan } from "../../plan/plan";
+import { type MomentId, routingMatrix } from "../../review/matrix";
 import { stackInput } from "../support/stack";
 import { renderStack, requireTool, run, tempDir } from "../support/tools";
 

@@ -4,14 +4,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { WEEKDAYS } from "../../core/conventions";
 import {
   type BusinessHours,
   timeIntervalContains,
   toScheduleRestrictions,
   toSupportHours,
   toTimeInterval,
-} from "../../model/businessHours";
-import { WEEKDAYS } from "../../model/conventions";
+} from "../../plan/businessHours";
 import { restrictionsCover, supportHoursCover } from "../support/pagerdutyHours";
 
 const TIERS: { label: string; hours: BusinessHours; dstWeekStart: string }[] = [

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { type Issue, ValidationError } from "../../model/errors";
-import { type AlertingModel, buildModel, type ModelInput } from "../../model/index";
+import { type Issue, ValidationError } from "../../core/errors";
+import { type AlertingModel, buildModel, type ModelInput } from "../../input/model";
 
 export const PREFIX = "agent-alert-routing:";
 export const STACK_FILE = "Pulumi.test.yaml";

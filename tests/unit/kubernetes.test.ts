@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { ValidationError } from "../../model/errors";
-import { buildModel } from "../../model/index";
-import { buildPlan, type RuleFilePlan } from "../../model/plan";
+import { ValidationError } from "../../core/errors";
+import { buildModel } from "../../input/model";
+import { buildPlan, type RuleFilePlan } from "../../plan/plan";
+import { renderAlertmanagerYaml } from "../../render/alertmanager";
 import { kubernetesObjects } from "../../render/kubernetes";
 import {
   checkKubernetesObjects,
@@ -28,7 +29,7 @@ function stack(
   change(config);
   const model = buildModel(input);
   const plan = buildPlan(model);
-  return { model, plan, objects: kubernetesObjects(plan) };
+  return { model, plan, objects: kubernetesObjects(plan, renderAlertmanagerYaml(plan)) };
 }
 
 /** A synthetic vertical of `groups` groups with `rules` alerts each: thousands of alerts. */

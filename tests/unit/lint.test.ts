@@ -5,12 +5,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { buildModel } from "../../model/index";
-import { buildPlan } from "../../model/plan";
-import { type CatalogueAlert, type Finding, lintRoutes } from "../../model/routing/lint";
-import { reviewRouting } from "../../model/routing/review";
-import type { AmConfig } from "../../model/routing/types";
+import type { AmConfig } from "../../alertmanager/types";
+import { buildModel } from "../../input/model";
+import { buildPlan } from "../../plan/plan";
 import { alertmanagerConfig } from "../../render/alertmanager";
+import { type CatalogueAlert, type Finding, lintRoutes } from "../../review/lint";
+import { reviewRouting } from "../../review/review";
 import { stackInput } from "../support/stack";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "routing");

@@ -1,9 +1,9 @@
 // The on-call plan: coverage from tiers, users declared once, SEV1 within budget, services per team.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ValidationError } from "../../model/errors";
-import { buildModel } from "../../model/index";
-import { buildPlan, type RoutePlan } from "../../model/plan";
+import { ValidationError } from "../../core/errors";
+import { buildModel } from "../../input/model";
+import { buildPlan, type RoutePlan } from "../../plan/plan";
 import { stackInput } from "../support/stack";
 
 type Config = {

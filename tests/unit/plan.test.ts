@@ -4,10 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { alertsOf, buildModel } from "../../model/index";
-import { type AlertingPlan, buildPlan, type RoutePlan } from "../../model/plan";
-import { routeKeys } from "../../model/routing/routeKeys";
-import { alertmanagerConfig, matcherText, renderAlertmanagerYaml } from "../../render/alertmanager";
+import { formatMatcher } from "../../alertmanager/matchers";
+import { routeKeys } from "../../alertmanager/routeKeys";
+import { alertsOf } from "../../core/rules";
+import { buildModel } from "../../input/model";
+import { type AlertingPlan, buildPlan, type RoutePlan } from "../../plan/plan";
+import { alertmanagerConfig, renderAlertmanagerYaml } from "../../render/alertmanager";
 import { stackInput } from "../support/stack";
 import { PROJECT_DIR } from "../support/tools";
 
@@ -175,8 +177,8 @@ describe("receivers and inhibition", () => {
   it("a critical infra alert inhibits the same vertical's model and tool alerts", () => {
     assert.deepEqual(
       plan.inhibitRules.map((rule) => ({
-        source: rule.sourceMatchers.map(matcherText),
-        target: rule.targetMatchers.map(matcherText),
+        source: rule.sourceMatchers.map(formatMatcher),
+        target: rule.targetMatchers.map(formatMatcher),
         equal: rule.equal,
       })),
       [

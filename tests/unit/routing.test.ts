@@ -8,11 +8,11 @@ import {
   matchRoutes,
   routePath,
   routeStatusAt,
-} from "../../model/routing/evaluate";
-import { inhibitingAlert } from "../../model/routing/inhibit";
-import { compileMatcher, type Matcher, parseMatcher, parseMatchers } from "../../model/routing/matchers";
-import { namedIntervalsContain, timeIntervalContains } from "../../model/routing/timeIntervals";
-import type { AmConfig, AmTimeIntervalSpec, LabelSet } from "../../model/routing/types";
+} from "../../alertmanager/evaluate";
+import { inhibitingAlert } from "../../alertmanager/inhibit";
+import { compileMatcher, type Matcher, parseMatcher, parseMatchers } from "../../alertmanager/matchers";
+import { namedIntervalsContain, timeIntervalContains } from "../../alertmanager/timeIntervals";
+import type { AmConfig, AmTimeIntervalSpec, LabelSet } from "../../alertmanager/types";
 
 describe("parseMatcher", () => {
   const cases: { text: string; expect: Matcher }[] = [

@@ -3,10 +3,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { buildModel } from "../../model/index";
-import { buildPlan } from "../../model/plan";
-import { missingCases, type RuleTestFilePlan } from "../../model/ruleTests";
-import { counterValues } from "../../model/sloTests";
+import { buildModel } from "../../input/model";
+import { missingCases } from "../../input/ruleTests";
+import { buildPlan } from "../../plan/plan";
+import type { RuleTestFilePlan } from "../../plan/ruleTests";
+import { counterValues } from "../../slo/tests";
 import { stackInput } from "../support/stack";
 import { stackNames } from "../support/tools";
 import { assertRejects, baseCatalogueTexts, baseConfig, buildOk, makeInput } from "./fixtures";

@@ -4,10 +4,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parser } from "@prometheus-io/lezer-promql";
 import yaml from "js-yaml";
-import { type Alert, alertsOf, buildModel, type RecordingRule } from "../../model/index";
-import { buildPlan } from "../../model/plan";
-import { BURN_WINDOWS, burnFactor, SLO_RATIO_WINDOWS } from "../../model/slo";
-import { burnAlertExpr, leMatcher } from "../../model/sloRules";
+import { type Alert, alertsOf, type RecordingRule } from "../../core/rules";
+import { buildModel } from "../../input/model";
+import { buildPlan } from "../../plan/plan";
+import { burnAlertExpr, leMatcher } from "../../slo/rules";
+import { BURN_WINDOWS, burnFactor, SLO_RATIO_WINDOWS } from "../../slo/spec";
 import { stackInput } from "../support/stack";
 import {
   assertRejects,

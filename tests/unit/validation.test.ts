@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { SECRET_CONFIG_KEYS } from "../../model/conventions";
-import { formatIssue, ValidationError } from "../../model/errors";
-import { type Alert, alertsOf, buildModel } from "../../model/index";
-import type { SecretRef } from "../../model/plan";
-import { checkSecrets, type SecretPresence } from "../../model/secrets";
+import { SECRET_CONFIG_KEYS } from "../../core/conventions";
+import { formatIssue, ValidationError } from "../../core/errors";
+import { type Alert, alertsOf } from "../../core/rules";
+import { buildModel } from "../../input/model";
+import type { SecretRef } from "../../input/secrets";
+import { checkSecrets, type SecretPresence } from "../../input/secrets";
 import {
   assertHasIssue,
   assertRejects,

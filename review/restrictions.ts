@@ -1,6 +1,7 @@
 // Whether a PagerDuty weekly restriction holds at an instant, read in the schedule's time zone.
-import { localTime, type ScheduleRestriction } from "../businessHours";
-import { WEEKDAYS } from "../conventions";
+
+import { WEEKDAYS } from "../core/conventions";
+import { localTime, type ScheduleRestriction } from "../plan/businessHours";
 
 const WEEK_MINUTES = 7 * 1440;
 

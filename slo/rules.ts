@@ -1,8 +1,8 @@
 // An SLO as Prometheus rules, the way Sloth writes them: the error ratio recorded over every window,
 // then a page and a ticket alert on the SRE Workbook's multiwindow, multi-burn-rate pairs. Pure.
-import { LABEL, sloAlertName, sloErrorRatioRecord, sloGroup } from "./conventions";
-import type { IssueList } from "./errors";
-import type { Alert, RecordingRule, RuleGroup } from "./index";
+import { LABEL, sloAlertName, sloErrorRatioRecord, sloGroup } from "../core/conventions";
+import type { IssueList } from "../core/errors";
+import type { Alert, RecordingRule, RuleGroup } from "../core/rules";
 import {
   BURN_WINDOWS,
   type BurnWindow,
@@ -12,7 +12,7 @@ import {
   type SloWindow,
   tidy,
   WINDOW_PLACEHOLDER,
-} from "./slo";
+} from "./spec";
 
 function selector(labels: Record<string, string>): string {
   const matchers = Object.entries(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`);

@@ -1,7 +1,6 @@
 // Builds the checked AlertingModel from the stack config and the catalogue files. Pure: the caller
 // passes the raw config values and a file reader, so tests need neither Pulumi nor a disk.
-import { type Catalogue, parseCatalogue } from "./catalogue";
-import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
+
 import {
   ALERT_TYPES,
   type AlertType,
@@ -19,59 +18,19 @@ import {
   SEVERITY_ALIASES,
   type Severity,
   WATCHDOG_ALERT,
-} from "./conventions";
-import { type TeamCoverage, teamCoverages } from "./coverage";
-import { DURATION_HINT, parseDuration } from "./duration";
-import { IssueList, joinPath } from "./errors";
-import { ownerOf } from "./ownership";
-import { findSyntaxError, topLevelThreshold } from "./promql";
-import { parseRuleTests, type RuleTestGroup } from "./ruleTests";
-import { checkSlos, type Slo } from "./slo";
-import { sloRuleGroups } from "./sloRules";
-import { zodIssues } from "./zodIssues";
-
-export interface Alert {
-  kind: "alert";
-  name: string;
-  vertical: string;
-  group: string;
-  expr: string;
-  for?: string;
-  keepFiringFor?: string;
-  alertType: AlertType;
-  severity: Severity;
-  /** The team that owns the alert, as routing decides it. */
-  team: string;
-  toolName?: string;
-  tier?: string;
-  priority?: string;
-  category?: string;
-  /** Labels as the catalogue wrote them, with `severity` normalised. */
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  /** Where the alert is defined, for messages: `alerts/sales.yaml` and `groups[1].rules[0]`. */
-  source: { file: string; path: string };
-  /** Set on the alerts an SLO generates: the SLO's name. */
-  slo?: string;
-}
-
-export interface RecordingRule {
-  kind: "record";
-  record: string;
-  vertical: string;
-  group: string;
-  expr: string;
-  labels: Record<string, string>;
-  source: { file: string; path: string };
-}
-
-export type Rule = Alert | RecordingRule;
-
-export interface RuleGroup {
-  name: string;
-  interval?: string;
-  rules: Rule[];
-}
+} from "../core/conventions";
+import { DURATION_HINT, parseDuration } from "../core/duration";
+import { IssueList, joinPath } from "../core/errors";
+import { ownerOf } from "../core/ownership";
+import { findSyntaxError, topLevelThreshold } from "../core/promql";
+import type { PromtoolTestGroup, Rule, RuleGroup } from "../core/rules";
+import { alertsOf } from "../core/rules";
+import { zodIssues } from "../core/zodIssues";
+import { sloRuleGroups } from "../slo/rules";
+import { checkSlos, type Slo } from "../slo/spec";
+import { type Catalogue, parseCatalogue } from "./catalogue";
+import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
+import { parseRuleTests } from "./ruleTests";
 
 export interface Vertical {
   id: string;
@@ -83,7 +42,7 @@ export interface Vertical {
   groups: RuleGroup[];
   slos: Slo[];
   /** Hand-written `promtool test rules` cases from `alerts/tests/<vertical>.yaml`, if it exists. */
-  ruleTests: RuleTestGroup[];
+  ruleTests: PromtoolTestGroup[];
 }
 
 export interface AlertingModel {
@@ -93,8 +52,6 @@ export interface AlertingModel {
   teams: ReadonlyMap<string, TeamConfig>;
   tiers: ReadonlyMap<string, TierConfig>;
   verticals: Vertical[];
-  /** Who is on call for each team, and when (see coverage.ts). */
-  coverage: ReadonlyMap<string, TeamCoverage>;
 }
 
 export interface ModelInput {
@@ -475,7 +432,6 @@ export function buildModel(input: ModelInput): AlertingModel {
   issues.throwIfAny();
 
   return {
-    coverage: teamCoverages(config, verticals, alertsOf, input.stackFile),
     stack: input.stack,
     stackFile: input.stackFile,
     config,
@@ -483,10 +439,4 @@ export function buildModel(input: ModelInput): AlertingModel {
     tiers: new Map(Object.entries(config.tiers)),
     verticals,
   };
-}
-
-export function alertsOf(vertical: Vertical): Alert[] {
-  return vertical.groups.flatMap((group) =>
-    group.rules.filter((rule): rule is Alert => rule.kind === "alert"),
-  );
 }

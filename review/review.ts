@@ -1,10 +1,11 @@
 // Everything a reviewer reads about routing, from the plan and the Alertmanager config it renders:
 // the static checks' findings and the routing matrix.
-import type { AlertingModel } from "../index";
-import type { AlertingPlan } from "../plan";
+
+import type { AmConfig } from "../alertmanager/types";
+import type { AlertingModel } from "../input/model";
+import type { AlertingPlan } from "../plan/plan";
 import { type CatalogueAlert, type Finding, lintRoutes } from "./lint";
 import { type MatrixRow, type Moment, referenceMoments, routingMatrix } from "./matrix";
-import type { AmConfig } from "./types";
 
 export interface RoutingReview {
   moments: Moment[];

@@ -192,3 +192,17 @@ export const SECRET_CONFIG_KEYS = {
 
 export const PROMETHEUS_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Pulumi type tokens of the resources the program declares and the tools read back. */
+export const RESOURCE_TYPES = {
+  configMap: "kubernetes:core/v1:ConfigMap",
+  secret: "kubernetes:core/v1:Secret",
+  prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+  service: "pagerduty:index/service:Service",
+  serviceIntegration: "pagerduty:index/serviceIntegration:ServiceIntegration",
+  escalationPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
+  schedule: "pagerduty:index/schedule:Schedule",
+  team: "pagerduty:index/team:Team",
+  /** The Slack channels, declared through a dynamic provider. */
+  dynamic: "pulumi-nodejs:dynamic:Resource",
+} as const;

@@ -1,9 +1,12 @@
 // Who owns an alert: the one decision every route, rule label and policy derives from.
 
-import type { StackConfig } from "./config";
 import type { AlertType } from "./conventions";
 
-type Owners = Pick<StackConfig, "routing" | "toolOwners">;
+/** The part of the stack config that decides owners. */
+export interface Owners {
+  routing: { infraTeam: string; modelTeam: string; toolFallbackTeam: string };
+  toolOwners: Readonly<Record<string, string>>;
+}
 
 /** Infra goes to the platform team, model to AI engineering, a tool to its owner (else the fallback). */
 export function ownerOf(config: Owners, alertType: AlertType, toolName: string | undefined): string {

@@ -1,10 +1,10 @@
 // The alert catalogue: `alerts/<vertical>.yaml`, Prometheus rule groups plus our routing labels.
 import yaml from "js-yaml";
 import { z } from "zod";
-import { KEBAB_NAME } from "./conventions";
-import { type Issue, joinPath } from "./errors";
-import { histogramsSchema, sloSchema } from "./slo";
-import { zodIssues } from "./zodIssues";
+import { KEBAB_NAME } from "../core/conventions";
+import { type Issue, joinPath } from "../core/errors";
+import { zodIssues } from "../core/zodIssues";
+import { histogramsSchema, sloSchema } from "../slo/spec";
 
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 

@@ -2,12 +2,12 @@
 // `alerts/tests/<vertical>.yaml`, validated here, and the file the render writes beside the rule file.
 import yaml from "js-yaml";
 import { z } from "zod";
-import { PROMETHEUS_NAME, ruleTestFileName, WATCHDOG_ALERT } from "./conventions";
-import { DURATION_HINT, parseDuration } from "./duration";
-import { type Issue, joinPath } from "./errors";
-import type { Alert, Vertical } from "./index";
-import { sloAlertsOf, sloTestGroups } from "./sloTests";
-import { zodIssues } from "./zodIssues";
+import { PROMETHEUS_NAME, WATCHDOG_ALERT } from "../core/conventions";
+import { DURATION_HINT, parseDuration } from "../core/duration";
+import { type Issue, joinPath } from "../core/errors";
+import type { Alert, PromtoolTestGroup } from "../core/rules";
+import { zodIssues } from "../core/zodIssues";
+import type { Vertical } from "./model";
 
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -50,22 +50,7 @@ const testsFileSchema = z
   .strict();
 
 /** One `tests:` entry of promtool's format. Hand-written ones leave out the labels routing fills in. */
-export type RuleTestGroup = z.infer<typeof testGroupSchema>;
-
-/**
- * A rendered test file: the vertical's cases at one evaluation interval. `rule_files` is added by the
- * render, which knows the rule files' names.
- */
-export interface RuleTestFilePlan {
-  vertical: string;
-  /** The file's name beside the rule file: `<vertical>.test.yaml`, or `<vertical>.<interval>.test.yaml`. */
-  file: string;
-  evaluationInterval: string;
-  groups: Omit<RuleTestGroup, "evaluation_interval">[];
-}
-
-/** promtool's default, written out so the generated timings do not depend on it. */
-export const TEST_EVALUATION_INTERVAL = "1m";
+export type RuleTestGroup = PromtoolTestGroup;
 
 /** Fields of a promtool test file the render writes itself, and what to do instead. */
 const RENDERED_FIELDS: Record<string, string> = {
@@ -128,51 +113,6 @@ export function parseRuleTests(file: string, text: string, alerts: readonly Aler
     });
   });
   return collected.length > 0 ? { ok: false, issues: collected } : { ok: true, groups: parsed.data.tests };
-}
-
-/**
- * The test files as promtool runs them, one per evaluation interval, the one-minute file first. Each
- * expected alert gets the labels the rendered rule adds (alert_type, severity, vertical, team, …)
- * under the ones the case wrote: promtool compares full label sets, and the team comes from the
- * stack's routing, not from the test.
- */
-export function buildRuleTestFiles(
-  vertical: Vertical,
-  labelsOf: (alert: Alert) => Record<string, string>,
-): RuleTestFilePlan[] {
-  const list = vertical.groups.flatMap((group) =>
-    group.rules.filter((rule): rule is Alert => rule.kind === "alert"),
-  );
-  const alerts = new Map(list.map((alert) => [alert.name, alert]));
-  const generated = vertical.slos.flatMap((slo) => sloTestGroups(slo, sloAlertsOf(slo, list)));
-  const files = new Map<number, RuleTestFilePlan>();
-  const fileAt = (interval: string | undefined) => {
-    const every = interval ?? TEST_EVALUATION_INTERVAL;
-    const key = parseDuration(every) as number;
-    if (!files.has(key)) {
-      const file = ruleTestFileName(vertical.id, every === TEST_EVALUATION_INTERVAL ? undefined : every);
-      files.set(key, { vertical: vertical.id, file, evaluationInterval: every, groups: [] });
-    }
-    return files.get(key) as RuleTestFilePlan;
-  };
-  fileAt(undefined);
-  for (const { evaluation_interval: every, ...group } of [...vertical.ruleTests, ...generated]) {
-    fileAt(every).groups.push({
-      ...group,
-      alert_rule_test: group.alert_rule_test.map((check) => {
-        const alert = alerts.get(check.alertname);
-        const fixed = alert ? labelsOf(alert) : {};
-        return {
-          ...check,
-          exp_alerts: check.exp_alerts.map((expected) => ({
-            exp_labels: { ...fixed, ...expected.exp_labels },
-            exp_annotations: expected.exp_annotations,
-          })),
-        };
-      }),
-    });
-  }
-  return [...files.values()];
 }
 
 export interface MissingCase {

@@ -1,9 +1,10 @@
 // Static checks of a route tree. They find what no peer finds: a route hidden behind a broader
 // sibling, a receiver nothing reaches, an alert that wakes two teams, a route for a label value no
 // alert carries. Each finding names the route by its path.
-import type { Matcher } from "../plan";
-import { compileRoutes, matchRoutes, type RouteNode, routePath } from "./evaluate";
-import type { AmConfig, LabelSet } from "./types";
+
+import { compileRoutes, matchRoutes, type RouteNode, routePath } from "../alertmanager/evaluate";
+import type { Matcher } from "../alertmanager/matchers";
+import type { AmConfig, LabelSet } from "../alertmanager/types";
 
 export type FindingKind =
   | "shadowed-route"

@@ -1,7 +1,6 @@
 // SLO declarations of the catalogue (`slos:` and `histograms:` in alerts/<vertical>.yaml): their schema,
 // the burn-rate windows they are alerted on, and their validation into checked `Slo` objects.
 import { z } from "zod";
-import type { StackConfig } from "./config";
 import {
   ALERT_TYPES,
   type AlertType,
@@ -9,11 +8,11 @@ import {
   LABEL,
   MODEL_MIN_FOR_SECONDS,
   PROMETHEUS_NAME,
-} from "./conventions";
-import { DURATION_HINT, parseDuration } from "./duration";
-import { type IssueList, joinPath } from "./errors";
-import { ownerOf } from "./ownership";
-import { findSyntaxError } from "./promql";
+} from "../core/conventions";
+import { DURATION_HINT, parseDuration } from "../core/duration";
+import { type IssueList, joinPath } from "../core/errors";
+import { type Owners, ownerOf } from "../core/ownership";
+import { findSyntaxError } from "../core/promql";
 
 /** Where an events SLI's queries take their range: Sloth's placeholder, so its specs read the same. */
 export const WINDOW_PLACEHOLDER = "{{.window}}";
@@ -306,7 +305,7 @@ function checkObjective(
 }
 
 export interface SloContext {
-  config: Pick<StackConfig, "routing" | "toolOwners">;
+  config: Owners;
   vertical: string;
   file: string;
   issues: IssueList;

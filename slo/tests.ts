@@ -1,11 +1,10 @@
 // Generated `promtool test rules` cases for an SLO's burn-rate alerts: input series with a chosen
 // error ratio over time, and when the page and the ticket must (and must not) be firing. Pure.
-import { LABEL, sloAlertName } from "./conventions";
-import { parseDuration } from "./duration";
-import type { Alert } from "./index";
-import type { RuleTestGroup } from "./ruleTests";
-import { BURN_WINDOWS, type BurnWindow, burnFactor, type Slo, tidy } from "./slo";
-import { sloSelector } from "./sloRules";
+import { LABEL, sloAlertName } from "../core/conventions";
+import { parseDuration } from "../core/duration";
+import type { Alert, PromtoolTestGroup as RuleTestGroup } from "../core/rules";
+import { sloSelector } from "./rules";
+import { BURN_WINDOWS, type BurnWindow, burnFactor, type Slo, tidy } from "./spec";
 
 /** Events per minute in the generated series: large enough that every error count is a whole number. */
 const EVENTS_PER_MINUTE = 100_000;

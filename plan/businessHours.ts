@@ -1,7 +1,8 @@
 // Business hours are defined once, on a tier, and become three things that must agree: the
 // Alertmanager time interval, the PagerDuty schedule restrictions, and the service's support hours.
-import { WEEKDAYS, type Weekday } from "./conventions";
-import { wallClock } from "./routing/wallClock";
+
+import { wallClock } from "../alertmanager/wallClock";
+import { WEEKDAYS, type Weekday } from "../core/conventions";
 
 export interface BusinessHours {
   timeZone: string;

@@ -1,7 +1,7 @@
 // The stack config schema: what `Pulumi.<stack>.yaml` holds under `agent-alert-routing:`.
 import { z } from "zod";
-import { KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "./conventions";
-import { parseDuration } from "./duration";
+import { KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "../core/conventions";
+import { parseDuration } from "../core/duration";
 
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;

@@ -1,9 +1,15 @@
 // Alertmanager 0.25's matchers: the `matchers:` syntax as pkg/labels parses it, and matching as the
 // dispatcher and the inhibitor do it. Ported rule for rule, because amtool is the judge of our answers.
-import type { Matcher, MatchOp } from "../plan";
 import type { LabelSet } from "./types";
 
-export type { Matcher, MatchOp };
+export type MatchOp = "=" | "!=" | "=~" | "!~";
+
+/** One parsed matcher: a label name, an operator and a value (a regular expression for `=~`, `!~`). */
+export interface Matcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+}
 
 export type LabelTest = (labels: LabelSet) => boolean;
 

@@ -1,10 +1,11 @@
 // The routing matrix: every catalogue alert, under every tier, at three moments of a week, and who
 // it reaches. A pull request's diff of this table is the review of a routing change.
-import { zonedInstant } from "../businessHours";
-import type { AlertingModel } from "../index";
-import type { AlertingPlan } from "../plan";
-import { createRouter, routeStatusAt } from "./evaluate";
-import type { AmConfig, LabelSet } from "./types";
+
+import { createRouter, routeStatusAt } from "../alertmanager/evaluate";
+import type { AmConfig, LabelSet } from "../alertmanager/types";
+import type { AlertingModel } from "../input/model";
+import { zonedInstant } from "../plan/businessHours";
+import type { AlertingPlan } from "../plan/plan";
 
 export type MomentId = "business-hours" | "night" | "weekend";
 

@@ -1,7 +1,12 @@
 // Which secret config values the plan needs, and whether the stack provides them as Pulumi secrets.
-import { PROJECT, SECRET_CONFIG_KEYS } from "./conventions";
-import { IssueList } from "./errors";
-import type { SecretRef } from "./plan";
+import { PROJECT, SECRET_CONFIG_KEYS } from "../core/conventions";
+import { IssueList } from "../core/errors";
+
+/** A secret config value: a key, and the entry inside it when the value is an object. */
+export interface SecretRef {
+  configKey: (typeof SECRET_CONFIG_KEYS)[keyof typeof SECRET_CONFIG_KEYS];
+  field?: string;
+}
 
 /** What the stack holds for one secret config key: whether it is marked secret, and its fields. */
 export interface SecretPresence {

@@ -1,6 +1,10 @@
 // The PagerDuty and Slack side of the plan: users, one rotation per team following its coverage, one
 // escalation policy per team (plus its SEV1 variant), one service per paging receiver, one channel
 // per team. Components declare exactly this; the counts depend on teams, never on alerts.
+
+import { WEEKDAYS } from "../core/conventions";
+import type { TeamConfig } from "../input/config";
+import type { AlertingModel } from "../input/model";
 import {
   type BusinessHours,
   offsetMinutes,
@@ -10,11 +14,8 @@ import {
   toSupportHours,
   zonedInstant,
 } from "./businessHours";
-import type { TeamConfig } from "./config";
-import { WEEKDAYS } from "./conventions";
 import type { TeamCoverage } from "./coverage";
-import type { AlertingModel } from "./index";
-import type { ReceiverPlan } from "./plan";
+import type { ReceiverPlan } from "./receivers";
 
 export interface UserPlan {
   email: string;
@@ -246,13 +247,17 @@ function buildServices(
     });
 }
 
-export function buildOnCallPlan(model: AlertingModel, receivers: readonly ReceiverPlan[]): OnCallPlan {
+export function buildOnCallPlan(
+  model: AlertingModel,
+  coverages: ReadonlyMap<string, TeamCoverage>,
+  receivers: readonly ReceiverPlan[],
+): OnCallPlan {
   const { pagerduty, routing } = model.config;
   const prefix = pagerduty.namePrefix ?? `[${model.stack}] `;
   const executive = model.config.teams.filter((team) => team.id === routing.executiveTeam);
   const ordered = [...executive, ...model.config.teams.filter((team) => team.id !== routing.executiveTeam)];
   const teams = ordered.map((team): TeamOnCallPlan => {
-    const coverage = model.coverage.get(team.id) ?? { kind: "email-only" };
+    const coverage = coverages.get(team.id) ?? { kind: "email-only" };
     const services = buildServices(model, team, coverage, receivers, prefix);
     return {
       team: team.id,

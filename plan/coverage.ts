@@ -1,11 +1,13 @@
 // A team's on-call coverage follows the tiers of the verticals whose paging alerts route to it:
 // 24x7 if any of them is, business hours if only those, otherwise nobody is on call and the team
 // is reached by e-mail. Nobody is paged at an hour their rotation does not cover.
+
+import { CONFIG_KEYS, PROJECT } from "../core/conventions";
+import { IssueList } from "../core/errors";
+import { alertsOf } from "../core/rules";
+import type { TierConfig } from "../input/config";
+import type { AlertingModel } from "../input/model";
 import type { BusinessHours } from "./businessHours";
-import type { StackConfig, TierConfig } from "./config";
-import { CONFIG_KEYS, PROJECT } from "./conventions";
-import { IssueList } from "./errors";
-import type { Alert, Vertical } from "./index";
 
 export type TeamCoverage =
   | { kind: "24x7" }
@@ -31,12 +33,8 @@ function sameHours(a: BusinessHours, b: BusinessHours): boolean {
  * Coverage of every team. A team paged under several business-hours tiers needs them to agree,
  * because one PagerDuty schedule and one set of support hours carry them.
  */
-export function teamCoverages(
-  config: StackConfig,
-  verticals: readonly Vertical[],
-  alertsOf: (vertical: Vertical) => Alert[],
-  stackFile: string,
-): Map<string, TeamCoverage> {
+export function teamCoverages(model: AlertingModel): Map<string, TeamCoverage> {
+  const { config, verticals, stackFile } = model;
   const tiersByTeam = new Map<string, Set<string>>(config.teams.map((team) => [team.id, new Set<string>()]));
   for (const vertical of verticals) {
     for (const alert of alertsOf(vertical)) {

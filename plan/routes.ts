@@ -1,0 +1,218 @@
+// The route tree: per vertical, per alert type and tool, per tier; who is paged, who is told, and when.
+// Every decision of where an alert goes is made here, once.
+import type { Matcher } from "../alertmanager/matchers";
+import {
+  COST_SPIKE_CATEGORY,
+  LABEL,
+  receiverName,
+  SEV1_PRIORITY,
+  SEVERITY_ALIASES,
+  tierIntervalName,
+  WATCHDOG_ALERT,
+} from "../core/conventions";
+import { parseDuration } from "../core/duration";
+import { toolOwnerEntries } from "../core/ownership";
+import type { Timing } from "../input/config";
+import type { AlertingModel, Vertical } from "../input/model";
+import type { TeamCoverage } from "./coverage";
+
+/** What the route tree is built from: the checked model and each team's on-call coverage. */
+interface RouteContext {
+  model: AlertingModel;
+  coverage: ReadonlyMap<string, TeamCoverage>;
+}
+
+export interface RoutePlan {
+  matchers: Matcher[];
+  receiver?: string;
+  groupBy?: string[];
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+  continue?: boolean;
+  activeTimeIntervals?: string[];
+  muteTimeIntervals?: string[];
+  routes?: RoutePlan[];
+}
+
+const eq = (name: string, value: string): Matcher => ({ name, op: "=", value });
+
+/** Matches `critical` and its aliases, so rules written with `severity: page` still page. */
+function criticalMatcher(): Matcher {
+  const aliases = Object.entries(SEVERITY_ALIASES)
+    .filter(([, severity]) => severity === "critical")
+    .map(([alias]) => alias);
+  return aliases.length === 0
+    ? eq(LABEL.severity, "critical")
+    : { name: LABEL.severity, op: "=~", value: ["critical", ...aliases].join("|") };
+}
+
+function timed(route: RoutePlan, timing: Timing): RoutePlan {
+  return {
+    ...route,
+    groupWait: timing.groupWait,
+    groupInterval: timing.groupInterval,
+    repeatInterval: timing.repeatInterval,
+  };
+}
+
+/**
+ * When an owner is paged under a tier: always, inside some business hours (the names of their time
+ * intervals), or never. The stricter of the tier's coverage and the team's on-call coverage wins.
+ */
+function pagingWindow(context: RouteContext, owner: string, tier: string): "always" | string[] | "never" {
+  const tierCoverage = context.model.tiers.get(tier);
+  const team = context.coverage.get(owner) ?? { kind: "email-only" };
+  if (!tierCoverage || tierCoverage.coverage === "email-only" || team.kind === "email-only") return "never";
+  if (tierCoverage.coverage === "business-hours") return [tierIntervalName(tier)];
+  return team.kind === "24x7" ? "always" : team.tiers.map(tierIntervalName);
+}
+
+/** The routes of one owner under one tier: who is paged, who is told, and when. */
+function tierLeaf(
+  context: RouteContext,
+  vertical: Vertical,
+  owner: string,
+  tier: string,
+): RoutePlan[] | string {
+  const window = pagingWindow(context, owner, tier);
+  const { timings } = context.model.config.alertmanager;
+  if (window === "never") return receiverName(owner, "email");
+  const paging: RoutePlan[] = [];
+  if (vertical.sev1EscalatesToExec) {
+    paging.push({
+      matchers: [criticalMatcher(), eq(LABEL.priority, SEV1_PRIORITY)],
+      receiver: receiverName(owner, "sev1"),
+    });
+  }
+  paging.push({ matchers: [criticalMatcher()], receiver: receiverName(owner) });
+  const warning = timed(
+    { matchers: [eq(LABEL.severity, "warning")], receiver: receiverName(owner, "slack") },
+    timings.warning,
+  );
+  if (window === "always") return [...paging.map((route) => timed(route, timings.critical)), warning];
+  // Time intervals mute a route without making it stop matching, so a business-hours page is a pair:
+  // the pager route, active in hours, continues to its twin, which is muted in hours and tells
+  // Slack and e-mail outside them. The twins share a route key (same matchers); that is harmless,
+  // since Alertmanager logs notifications per receiver and only the pager route pages.
+  return [
+    ...paging.flatMap((route) => [
+      timed({ ...route, continue: true, activeTimeIntervals: window }, timings.critical),
+      timed(
+        { matchers: route.matchers, receiver: receiverName(owner, "offhours"), muteTimeIntervals: window },
+        timings.critical,
+      ),
+    ]),
+    warning,
+  ];
+}
+
+/** An owner's routes: batched cost spikes first, then one branch per tier and one for the default. */
+function ownerRoutes(context: RouteContext, vertical: Vertical, owner: string): RoutePlan[] {
+  const { model } = context;
+  const costSpike = timed(
+    {
+      matchers: [eq(LABEL.category, COST_SPIKE_CATEGORY), eq(LABEL.severity, "warning")],
+      receiver: receiverName(owner, "slack"),
+    },
+    model.config.alertmanager.costSpike,
+  );
+  const tierRoute = (matcher: Matcher, tier: string): RoutePlan => {
+    const leaf = tierLeaf(context, vertical, owner, tier);
+    return typeof leaf === "string"
+      ? timed({ matchers: [matcher], receiver: leaf }, model.config.alertmanager.timings.warning)
+      : { matchers: [matcher], routes: leaf };
+  };
+  // An alert without a tier label takes its vertical's default. An unknown tier value matches no
+  // branch and reaches the catch-all, where a human sees the typo.
+  return [
+    costSpike,
+    ...[...model.tiers.keys()].sort().map((tier) => tierRoute(eq(LABEL.tier, tier), tier)),
+    tierRoute(eq(LABEL.tier, ""), vertical.defaultTier),
+  ];
+}
+
+function verticalRoute(context: RouteContext, vertical: Vertical): RoutePlan {
+  const { routing, alertmanager } = context.model.config;
+  const toolGroupBy = [...alertmanager.groupBy, LABEL.toolName].filter((v, i, all) => all.indexOf(v) === i);
+  const toolRoutes: RoutePlan[] = toolOwnerEntries(context.model.config).map(([tool, team]) => ({
+    matchers: [eq(LABEL.toolName, tool)],
+    routes: ownerRoutes(context, vertical, team),
+  }));
+  // The fallback has no matchers, so its route key stays the same when a tool owner is added.
+  toolRoutes.push({ matchers: [], routes: ownerRoutes(context, vertical, routing.toolFallbackTeam) });
+  return {
+    matchers: [eq(LABEL.vertical, vertical.id)],
+    routes: [
+      { matchers: [eq(LABEL.alertType, "infra")], routes: ownerRoutes(context, vertical, routing.infraTeam) },
+      { matchers: [eq(LABEL.alertType, "model")], routes: ownerRoutes(context, vertical, routing.modelTeam) },
+      { matchers: [eq(LABEL.alertType, "tool")], groupBy: toolGroupBy, routes: toolRoutes },
+    ],
+  };
+}
+
+/**
+ * Alertmanager re-sends a group at a group_interval tick only when more than repeat_interval has
+ * passed; with the two equal, a tick arrives a hair early and the heartbeat halves its rate. So the
+ * repeat is set a tenth below the interval the dead man's switch expects.
+ */
+function heartbeatRepeat(interval: string): string {
+  return `${Math.max(1, Math.floor((parseDuration(interval) ?? 60) * 0.9))}s`;
+}
+
+export interface RouteTree {
+  route: RoutePlan;
+  /** The subtree of each vertical, in the same order as in `route.routes`. */
+  verticalRoutes: { vertical: string; route: RoutePlan }[];
+}
+
+/** The whole tree: the heartbeat first, `info` to the blackhole, then one subtree per vertical. */
+export function buildRouteTree(model: AlertingModel, coverage: ReadonlyMap<string, TeamCoverage>): RouteTree {
+  const { routing, alertmanager } = model.config;
+  const context = { model, coverage };
+  const verticalRoutes = model.verticals.map((vertical) => ({
+    vertical: vertical.id,
+    route: verticalRoute(context, vertical),
+  }));
+  const route: RoutePlan = timed(
+    {
+      matchers: [],
+      receiver: receiverName(routing.catchAllTeam, "unrouted"),
+      groupBy: alertmanager.groupBy,
+      routes: [
+        {
+          matchers: [eq(LABEL.alertName, WATCHDOG_ALERT)],
+          receiver: receiverName(routing.heartbeatTeam, "heartbeat"),
+          groupWait: "0s",
+          groupInterval: alertmanager.heartbeat.repeatInterval,
+          repeatInterval: heartbeatRepeat(alertmanager.heartbeat.repeatInterval),
+        },
+        { matchers: [eq(LABEL.severity, "info")], receiver: receiverName(routing.catchAllTeam, "blackhole") },
+        ...verticalRoutes.map(({ route: subtree }) => subtree),
+      ],
+    },
+    alertmanager.timings.warning,
+  );
+  return { route, verticalRoutes };
+}
+
+export interface InhibitRulePlan {
+  sourceMatchers: Matcher[];
+  targetMatchers: Matcher[];
+  equal: string[];
+}
+
+/**
+ * An infra outage makes the vertical's model and tool alerts symptoms: hold them back so the AI
+ * engineer is not paged for Redis being down. Only critical infra alerts inhibit, so a warning
+ * cannot silence a page.
+ */
+export function buildInhibitRules(): InhibitRulePlan[] {
+  return [
+    {
+      sourceMatchers: [eq(LABEL.alertType, "infra"), criticalMatcher()],
+      targetMatchers: [{ name: LABEL.alertType, op: "=~", value: "model|tool" }],
+      equal: [LABEL.vertical],
+    },
+  ];
+}
