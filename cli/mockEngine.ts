@@ -174,7 +174,8 @@ export async function runProgram(
   let program: Record<string, unknown>;
   try {
     // The program exports a function that Pulumi awaits for the stack outputs; do the same.
-    const loaded = (await import(path.resolve(__dirname, "..", "index"))) as { default?: unknown };
+    // `require`, not `import()`: the program is CommonJS from its TypeScript (tsx) and from dist/.
+    const loaded = require(path.resolve(__dirname, "..", "index")) as { default?: unknown };
     const entry = loaded.default ?? loaded;
     program = (await (typeof entry === "function" ? entry() : entry)) as Record<string, unknown>;
   } catch (error) {

@@ -10,6 +10,8 @@ for tool in promtool amtool prometheus prometheus-alertmanager; do
   fi
 done
 
+node scripts/build.mjs
+
 node --import tsx --test --test-reporter=spec \
   tests/unit/*.test.ts \
   tests/component/*.test.ts \

@@ -4,15 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { PROJECT_DIR, run, tempDir } from "../support/tools";
+import { PROJECT_DIR, runCli, tempDir } from "../support/tools";
 
-const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
 const prod = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as {
   config: Record<string, unknown>;
 };
 
 function render(args: string[]) {
-  return run(tsx, ["cli/render.ts", ...args]);
+  return runCli("render", [...args]);
 }
 
 /** Writes a stack file: prod's config with `change` applied, under a temporary folder. */

@@ -3,10 +3,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { PROJECT_DIR, run, tempDir } from "../support/tools";
+import { runCli, tempDir } from "../support/tools";
 
-const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-const route = (...args: string[]) => run(tsx, ["cli/route.ts", ...args]);
+const route = (...args: string[]) => runCli("route", [...args]);
 
 // New York: Wednesday 11:00, Wednesday 03:00, Saturday 11:00 (January, standard time).
 const BUSINESS = "2026-01-14T11:00:00-05:00";

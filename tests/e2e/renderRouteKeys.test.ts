@@ -8,14 +8,13 @@ import { describe, it } from "node:test";
 import yaml from "js-yaml";
 import type { RouteKey } from "../../alertmanager/routeKeys";
 import type { AmRoute } from "../../alertmanager/types";
-import { PROJECT_DIR, run, tempDir } from "../support/tools";
+import { runCli, tempDir } from "../support/tools";
 import { configKey, productionStack } from "./stackConfig";
 
-const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
 const out = tempDir("route-keys-cli");
 
 function render(args: string[]) {
-  return run(tsx, ["cli/render.ts", "--stack", "prod", "--out", out, ...args]);
+  return runCli("render", ["--stack", "prod", "--out", out, ...args]);
 }
 
 function routeKeys(): RouteKey[] {

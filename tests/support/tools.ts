@@ -46,10 +46,24 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
 
+/**
+ * The command `npm run <name>` runs once the build is current: node on the compiled CLI in dist/.
+ * `npm test` builds before any test starts, so the tests run what users run.
+ */
+export function cliCommand(name: "render" | "route" | "policy"): [string, string[]] {
+  return [process.execPath, [path.join(PROJECT_DIR, "dist", "cli", `${name}.js`)]];
+}
+
+/** Runs a CLI as `npm run <name> -- <args>` does, in a child process. */
+export function runCli(name: "render" | "route" | "policy", args: string[], cwd = PROJECT_DIR): ToolRun {
+  const [command, prefix] = cliCommand(name);
+  return run(command, [...prefix, ...args], cwd);
+}
+
 /** Runs `npm run render`'s command in a child process and returns the stack's output folder. */
 export function renderStack(stack: string, out: string, extraArgs: string[] = []): string {
-  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-  execFileSync(tsx, ["cli/render.ts", "--stack", stack, "--out", out, ...extraArgs], {
+  const [command, prefix] = cliCommand("render");
+  execFileSync(command, [...prefix, "--stack", stack, "--out", out, ...extraArgs], {
     cwd: PROJECT_DIR,
     stdio: "pipe",
   });
