@@ -3,6 +3,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, RESOURCE_TYPES } from "../core/conventions";
+import { isSecretValue } from "../core/secretValues";
+
+export { isSecretValue };
 
 export interface DeclaredResource {
   type: string;
@@ -54,20 +57,6 @@ export class ProgramFailure extends Error {
     this.declared = declared;
     this.expected = (cause as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true;
   }
-}
-
-export interface SecretValue {
-  secret: true;
-  value: unknown;
-}
-
-export function isSecretValue(value: unknown): value is SecretValue {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    (value as { secret?: unknown }).secret === true &&
-    "value" in value
-  );
 }
 
 function unwrapSecrets(value: unknown): unknown {

@@ -13,6 +13,7 @@ import {
   VERTICAL_LABEL,
 } from "../core/conventions";
 import { ValidationError } from "../core/errors";
+import { plain } from "../core/secretValues";
 import { compileStack } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
 import { checkStackPolicies, reportViolations } from "../policies/offline";
@@ -22,7 +23,7 @@ import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
 import type { Finding } from "../review/lint";
 import type { MatrixRow, MomentId } from "../review/matrix";
-import { type DeclaredResource, isSecretValue, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
+import { type DeclaredResource, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
 import { readStackFile, SECRET_PLACEHOLDER, withSecrets } from "./stackFile";
 
 const CONFIG_MAP = RESOURCE_TYPES.configMap;
@@ -57,8 +58,6 @@ export function parseArgs(argv: string[]): RenderOptions {
   if (!/^[A-Za-z0-9_.-]+$/.test(options.stack)) usage(`"${options.stack}" is not a stack name`);
   return options;
 }
-
-const unwrap = (value: unknown): unknown => (isSecretValue(value) ? unwrap(value.value) : value);
 
 const GROUP_KEYS = ["name", "interval", "rules"];
 const RULE_KEYS = ["alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"];
@@ -110,9 +109,9 @@ export function deliveredFiles(resources: readonly DeclaredResource[]): {
     const labels = metadata?.labels ?? {};
     const component = labels["app.kubernetes.io/component"];
     if (component === "alertmanager-config") {
-      const data = (unwrap(resource.type === SECRET ? resource.inputs.stringData : resource.inputs.data) ??
+      const data = (plain(resource.type === SECRET ? resource.inputs.stringData : resource.inputs.data) ??
         {}) as Record<string, unknown>;
-      alertmanagerText ??= String(unwrap(data[ALERTMANAGER_CONFIG_KEY]));
+      alertmanagerText ??= String(plain(data[ALERTMANAGER_CONFIG_KEY]));
     }
     if (component !== "prometheus-rules" || !labels[VERTICAL_LABEL]) continue;
     if (resource.type === CONFIG_MAP) {

@@ -4,31 +4,29 @@
 import {
   ALERT_TYPES,
   type AlertType,
-  alertNamePrefix,
-  CONFIG_KEYS,
-  COST_SPIKE_CATEGORY,
-  COST_SPIKE_PAGE_RATIO,
   catalogueTestsFile,
   LABEL,
-  MODEL_MIN_FOR_SECONDS,
   PROJECT,
-  PROMETHEUS_NAME,
-  RECEIVER_QUALIFIERS,
-  SEVERITIES,
-  SEVERITY_ALIASES,
   type Severity,
-  WATCHDOG_ALERT,
 } from "../core/conventions";
-import { DURATION_HINT, parseDuration } from "../core/duration";
-import { IssueList, joinPath } from "../core/errors";
+import { type Issue, IssueList } from "../core/errors";
 import { ownerOf } from "../core/ownership";
-import { findSyntaxError, topLevelThreshold } from "../core/promql";
-import type { PromtoolTestGroup, Rule, RuleGroup } from "../core/rules";
-import { alertsOf } from "../core/rules";
+import { alertsOf, type PromtoolTestGroup, type Rule, type RuleGroup, type RuleSource } from "../core/rules";
 import { zodIssues } from "../core/zodIssues";
 import { sloRuleGroups } from "../slo/rules";
 import { checkSlos, type Slo } from "../slo/spec";
-import { type Catalogue, parseCatalogue } from "./catalogue";
+import { type Catalogue, type CatalogueRule, parseCatalogue } from "./catalogue";
+import { CONFIG_CHECKS } from "./checks/config";
+import { RULE_CHECKS, severityOf } from "./checks/rules";
+import {
+  type CheckFacts,
+  type CheckSeverity,
+  type GroupSubject,
+  type Problem,
+  type RuleSubject,
+  rulePath,
+} from "./checks/types";
+import { VERTICAL_CHECKS } from "./checks/vertical";
 import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
 import { parseRuleTests } from "./ruleTests";
 
@@ -52,6 +50,8 @@ export interface AlertingModel {
   teams: ReadonlyMap<string, TeamConfig>;
   tiers: ReadonlyMap<string, TierConfig>;
   verticals: Vertical[];
+  /** Problems of checks whose severity is `warning`: printed, never fatal. */
+  warnings: Issue[];
 }
 
 export interface ModelInput {
@@ -65,100 +65,100 @@ export interface ModelInput {
 }
 
 const NAMESPACE = `${PROJECT}:`;
-const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const PRIORITY = /^P[1-5]$/;
-const KNOWN_CATEGORIES = [COST_SPIKE_CATEGORY];
 
-function minutes(clock: string): number {
-  const [h, m] = clock.split(":").map(Number);
-  return h * 60 + m;
+/** A catalogue rule as the named checks see it: labels and annotations as the catalogue wrote them. */
+function subjectOf(item: CatalogueRule, vertical: string): RuleSubject {
+  const alert = item.alert !== undefined;
+  return {
+    kind: alert ? "alert" : "record",
+    name: (alert ? item.alert : item.record) ?? "",
+    expr: item.expr,
+    for: item.for,
+    keepFiringFor: item.keep_firing_for,
+    labels: item.labels,
+    annotations: item.annotations,
+    vertical,
+  };
 }
 
-function checkConfig(config: StackConfig, file: string, issues: IssueList): void {
-  const at = (...parts: (string | number)[]) => NAMESPACE + joinPath(parts);
-  const teamIds = new Set<string>();
-  config.teams.forEach((team, i) => {
-    if (teamIds.has(team.id)) issues.add(file, at("teams", i, "id"), `"${team.id}" is declared twice`);
-    const qualifier = RECEIVER_QUALIFIERS.find((candidate) => team.id.endsWith(`-${candidate}`));
-    if (qualifier) {
-      issues.add(
-        file,
-        at("teams", i, "id"),
-        `"${team.id}" ends in "-${qualifier}", which receiver names reserve`,
-      );
+/** Runs every named check over a vertical's catalogue; errors become issues, warnings are kept. */
+function checkCatalogue(
+  config: StackConfig,
+  vertical: string,
+  catalogue: Catalogue,
+  file: string,
+  issues: IssueList,
+  warnings: Issue[],
+): void {
+  const facts: CheckFacts = { owners: config, tiers: Object.keys(config.tiers), declared: false };
+  const report = (severity: CheckSeverity, path: string, problems: readonly Problem[]) => {
+    for (const { field, message } of problems) {
+      const at = field ? `${path}${path ? "." : ""}${field}` : path;
+      if (severity === "error") issues.add(file, at, message);
+      else warnings.push({ file, path: at, message });
     }
-    teamIds.add(team.id);
-    const seen = new Set<string>();
-    team.members.forEach((member, m) => {
-      const key = member.email.toLowerCase();
-      if (seen.has(key))
-        issues.add(file, at("teams", i, "members", m, "email"), `"${member.email}" is listed twice`);
-      seen.add(key);
+  };
+  const groups: GroupSubject[] = catalogue.groups.map((group) => ({
+    name: group.name,
+    interval: group.interval,
+    rules: group.rules.map((item) => subjectOf(item, vertical)),
+  }));
+  for (const check of VERTICAL_CHECKS) report(check.severity, "", check.check(vertical, groups));
+  groups.forEach((group, g) => {
+    group.rules.forEach((rule, r) => {
+      for (const check of RULE_CHECKS) report(check.severity, rulePath(g, r), check.check(rule, facts));
     });
   });
-  const knownTeams = [...teamIds].join(", ");
-  for (const [field, team] of Object.entries(config.routing)) {
-    if (!teamIds.has(team)) {
-      issues.add(file, at(CONFIG_KEYS.routing, field), `"${team}" is not a team (teams: ${knownTeams})`);
-    }
-  }
-  for (const [tool, team] of Object.entries(config.toolOwners)) {
-    if (!teamIds.has(team)) {
-      issues.add(file, at(CONFIG_KEYS.toolOwners, tool), `"${team}" is not a team (teams: ${knownTeams})`);
-    }
-  }
-  for (const [id, tier] of Object.entries(config.tiers)) {
-    if (tier.coverage === "business-hours" && minutes(tier.end) <= minutes(tier.start)) {
-      issues.add(
-        file,
-        at(CONFIG_KEYS.tiers, id, "end"),
-        `"${tier.end}" must be later than start "${tier.start}"`,
-      );
-    }
-  }
-  const verticalIds = new Set<string>();
-  const knownTiers = Object.keys(config.tiers).join(", ");
-  config.verticals.forEach((vertical, i) => {
-    if (verticalIds.has(vertical.id))
-      issues.add(file, at("verticals", i, "id"), `"${vertical.id}" is declared twice`);
-    verticalIds.add(vertical.id);
-    if (!Object.hasOwn(config.tiers, vertical.defaultTier)) {
-      issues.add(
-        file,
-        at("verticals", i, "defaultTier"),
-        `"${vertical.defaultTier}" is not a tier (tiers: ${knownTiers})`,
-      );
-    }
-  });
 }
 
-function label(labels: Record<string, string>, key: string): string | undefined {
-  return Object.hasOwn(labels, key) ? labels[key] : undefined;
-}
-
-function checkDuration(
-  value: string | undefined,
-  file: string,
-  path: string,
-  issues: IssueList,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = parseDuration(value);
-  if (seconds === undefined) issues.add(file, path, `"${value}" ${DURATION_HINT}`);
-  return seconds;
-}
-
-function checkNames(names: string[], file: string, path: string, what: string, issues: IssueList): void {
-  for (const name of names) {
-    if (!PROMETHEUS_NAME.test(name) || name.startsWith("__")) {
-      issues.add(
-        file,
-        `${path}.${name}`,
-        `"${name}" is not a valid Prometheus ${what} name ([a-zA-Z_][a-zA-Z0-9_]*)`,
-      );
-    }
+/** A checked catalogue rule with the facts routing reads from it. */
+function ruleOf(
+  config: StackConfig,
+  vertical: string,
+  group: string,
+  item: CatalogueRule,
+  source: RuleSource,
+): Rule {
+  if (item.record !== undefined) {
+    return {
+      kind: "record",
+      record: item.record,
+      vertical,
+      group,
+      expr: item.expr,
+      labels: item.labels,
+      source,
+    };
   }
+  const labels = { ...item.labels };
+  // Lenient where a check already reported the label, so every other problem is still found.
+  const rawType = labels[LABEL.alertType];
+  const alertType: AlertType = (ALERT_TYPES as readonly string[]).includes(rawType)
+    ? (rawType as AlertType)
+    : "infra";
+  const severity: Severity = severityOf(labels[LABEL.severity]) ?? "info";
+  if (Object.hasOwn(labels, LABEL.severity)) labels[LABEL.severity] = severity;
+  const toolName = Object.hasOwn(labels, LABEL.toolName) ? labels[LABEL.toolName] : undefined;
+  const optional = (key: string) => (Object.hasOwn(labels, key) ? labels[key] : undefined);
+  return {
+    kind: "alert",
+    name: item.alert ?? "",
+    vertical,
+    group,
+    expr: item.expr,
+    for: item.for,
+    keepFiringFor: item.keep_firing_for,
+    alertType,
+    severity,
+    team: ownerOf(config, alertType, toolName),
+    toolName: toolName || undefined,
+    tier: optional(LABEL.tier),
+    priority: optional(LABEL.priority),
+    category: optional(LABEL.category),
+    labels,
+    annotations: item.annotations,
+    source,
+  };
 }
 
 function buildVertical(
@@ -167,215 +167,23 @@ function buildVertical(
   catalogue: Catalogue,
   file: string,
   issues: IssueList,
+  warnings: Issue[],
 ): Vertical {
-  const prefix = alertNamePrefix(vertical.id);
-  const alertNames = new Map<string, string>();
-  const groupNames = new Set<string>();
-  let watchdogs = 0;
-  const groups: RuleGroup[] = catalogue.groups.map((group, g) => {
-    if (groupNames.has(group.name))
-      issues.add(file, joinPath(["groups", g, "name"]), `"${group.name}" is used twice`);
-    groupNames.add(group.name);
-    checkDuration(group.interval, file, joinPath(["groups", g, "interval"]), issues);
-    const rules = group.rules.map((item, r): Rule => {
-      const path = joinPath(["groups", g, "rules", r]);
-      const source = { file, path };
-      const syntax = findSyntaxError(item.expr);
-      if (syntax) {
-        issues.add(
-          file,
-          `${path}.expr`,
-          `PromQL syntax error at line ${syntax.line}, column ${syntax.column}${syntax.near ? ` near "${syntax.near}"` : ""}`,
-        );
-      }
-      checkNames(Object.keys(item.labels), file, `${path}.labels`, "label", issues);
-      if (item.record !== undefined) {
-        if (!METRIC_NAME.test(item.record)) {
-          issues.add(file, `${path}.record`, `"${item.record}" is not a valid Prometheus metric name`);
-        }
-        // Prometheus refuses these fields on a recording rule rather than ignoring them.
-        if (item.for !== undefined) issues.add(file, `${path}.for`, "is only allowed on alerting rules");
-        if (item.keep_firing_for !== undefined) {
-          issues.add(file, `${path}.keep_firing_for`, "is only allowed on alerting rules");
-        }
-        if (Object.keys(item.annotations).length > 0) {
-          issues.add(file, `${path}.annotations`, "are only allowed on alerting rules");
-        }
-        return {
-          kind: "record",
-          record: item.record,
-          vertical: vertical.id,
-          group: group.name,
-          expr: item.expr,
-          labels: item.labels,
-          source,
-        };
-      }
-      const name = item.alert ?? "";
-      checkNames(Object.keys(item.annotations), file, `${path}.annotations`, "annotation", issues);
-      if (name === WATCHDOG_ALERT) watchdogs++;
-      else if (!ALERT_NAME.test(name) || !name.startsWith(prefix) || name === prefix) {
-        issues.add(
-          file,
-          `${path}.alert`,
-          `"${name}" must be CamelCase and start with the vertical's prefix "${prefix}"`,
-        );
-      }
-      const previous = alertNames.get(name);
-      if (previous !== undefined) {
-        issues.add(
-          file,
-          `${path}.alert`,
-          `"${name}" is already defined at ${previous}; alert names are unique within a vertical`,
-        );
-      } else alertNames.set(name, path);
-      const forSeconds = checkDuration(item.for, file, `${path}.for`, issues);
-      checkDuration(item.keep_firing_for, file, `${path}.keep_firing_for`, issues);
-
-      const labels = { ...item.labels };
-      const rawType = label(labels, LABEL.alertType);
-      let alertType: AlertType = "infra";
-      if (rawType === undefined) {
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.alertType}`,
-          `is required (one of ${ALERT_TYPES.join(", ")})`,
-        );
-      } else if (!(ALERT_TYPES as readonly string[]).includes(rawType)) {
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.alertType}`,
-          `"${rawType}" is not one of ${ALERT_TYPES.join(", ")}`,
-        );
-      } else alertType = rawType as AlertType;
-
-      const rawSeverity = label(labels, LABEL.severity);
-      let severity: Severity = "info";
-      if (rawSeverity === undefined) {
-        issues.add(file, `${path}.labels.${LABEL.severity}`, `is required (one of ${SEVERITIES.join(", ")})`);
-      } else if ((SEVERITIES as readonly string[]).includes(rawSeverity)) severity = rawSeverity as Severity;
-      else if (Object.hasOwn(SEVERITY_ALIASES, rawSeverity)) severity = SEVERITY_ALIASES[rawSeverity];
-      else
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.severity}`,
-          `"${rawSeverity}" is not one of ${SEVERITIES.join(", ")}`,
-        );
-      if (rawSeverity !== undefined) labels[LABEL.severity] = severity;
-
-      const toolName = label(labels, LABEL.toolName);
-      if (alertType === "tool" && !toolName) {
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.toolName}`,
-          "is required on tool alerts; it chooses the integration's owner",
-        );
-      }
-      const team = ownerOf(config, alertType, toolName);
-      const labelledTeam = label(labels, LABEL.team);
-      if (labelledTeam !== undefined && labelledTeam !== team) {
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.team}`,
-          `"${labelledTeam}" contradicts routing: ${alertType} alerts${alertType === "tool" ? ` for tool "${toolName}"` : ""} go to "${team}"; remove the label or change the routing config`,
-        );
-      }
-      const labelledVertical = label(labels, LABEL.vertical);
-      if (labelledVertical !== undefined && labelledVertical !== vertical.id) {
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.vertical}`,
-          `"${labelledVertical}" is not this file's vertical "${vertical.id}"`,
-        );
-      }
-      const tier = label(labels, LABEL.tier);
-      if (tier !== undefined && !Object.hasOwn(config.tiers, tier)) {
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.tier}`,
-          `"${tier}" is not a tier (tiers: ${Object.keys(config.tiers).join(", ")})`,
-        );
-      }
-      const priority = label(labels, LABEL.priority);
-      if (priority !== undefined && !PRIORITY.test(priority)) {
-        issues.add(file, `${path}.labels.${LABEL.priority}`, `"${priority}" is not a priority (P1 to P5)`);
-      }
-      const category = label(labels, LABEL.category);
-      if (category !== undefined && !KNOWN_CATEGORIES.includes(category)) {
-        issues.add(
-          file,
-          `${path}.labels.${LABEL.category}`,
-          `"${category}" is not one of ${KNOWN_CATEGORIES.join(", ")}`,
-        );
-      }
-      if (alertType === "model" && name !== WATCHDOG_ALERT && (forSeconds ?? 0) < MODEL_MIN_FOR_SECONDS) {
-        issues.add(
-          file,
-          `${path}.for`,
-          `model alerts need "for" of at least 3m so a short blip pages nobody (got ${item.for === undefined ? "none" : `"${item.for}"`})`,
-        );
-      }
-      if (category === COST_SPIKE_CATEGORY && severity === "critical" && !syntax) {
-        const threshold = topLevelThreshold(item.expr);
-        if (threshold === undefined || threshold < COST_SPIKE_PAGE_RATIO) {
-          issues.add(
-            file,
-            `${path}.expr`,
-            `a paging cost-spike alert must fire only above ${COST_SPIKE_PAGE_RATIO}× baseline: end the expression with "> ${COST_SPIKE_PAGE_RATIO}" or more${threshold === undefined ? "" : ` (found ${threshold})`}, or make it a warning`,
-          );
-        }
-      }
-      if (label(labels, LABEL.autoRemediation) !== undefined) {
-        if (alertType !== "infra") {
-          issues.add(
-            file,
-            `${path}.labels.${LABEL.autoRemediation}`,
-            `is allowed only on infra alerts; a ${alertType} alert keeps a human in the loop`,
-          );
-        } else if (!item.annotations.runbook_url) {
-          issues.add(
-            file,
-            `${path}.labels.${LABEL.autoRemediation}`,
-            "needs a runbook_url annotation naming the runbook action",
-          );
-        }
-      }
-      return {
-        kind: "alert",
-        name,
-        vertical: vertical.id,
-        group: group.name,
-        expr: item.expr,
-        for: item.for,
-        keepFiringFor: item.keep_firing_for,
-        alertType,
-        severity,
-        team,
-        toolName: toolName || undefined,
-        tier,
-        priority,
-        category,
-        labels,
-        annotations: item.annotations,
-        source,
-      };
-    });
-    return { name: group.name, interval: group.interval, rules };
-  });
+  checkCatalogue(config, vertical.id, catalogue, file, issues, warnings);
   const slos = checkSlos(catalogue.slos, catalogue.histograms, {
     config,
     vertical: vertical.id,
     file,
     issues,
   });
+  const groups: RuleGroup[] = catalogue.groups.map((group, g) => ({
+    name: group.name,
+    interval: group.interval,
+    rules: group.rules.map((item, r) =>
+      ruleOf(config, vertical.id, group.name, item, { file, path: rulePath(g, r) }),
+    ),
+  }));
   const sloGroups = sloRuleGroups(slos, groups, issues);
-  if (watchdogs !== 1) {
-    issues.add(
-      file,
-      "groups",
-      `needs exactly one "${WATCHDOG_ALERT}" alert (found ${watchdogs}); it proves this vertical's rule file is loaded`,
-    );
-  }
   return {
     id: vertical.id,
     defaultTier: vertical.defaultTier,
@@ -391,6 +199,7 @@ function buildVertical(
 /** Validates everything and returns the model, or throws one ValidationError listing every problem. */
 export function buildModel(input: ModelInput): AlertingModel {
   const issues = new IssueList();
+  const warnings: Issue[] = [];
   const parsed = stackConfigSchema.safeParse(input.config);
   if (!parsed.success) {
     for (const issue of zodIssues(input.stackFile, parsed.error, input.config, NAMESPACE)) {
@@ -400,7 +209,10 @@ export function buildModel(input: ModelInput): AlertingModel {
     throw new Error("unreachable");
   }
   const config = parsed.data;
-  checkConfig(config, input.stackFile, issues);
+  for (const check of CONFIG_CHECKS) {
+    for (const { field, message } of check.check(config))
+      issues.add(input.stackFile, NAMESPACE + field, message);
+  }
   issues.throwIfAny();
 
   const verticals: Vertical[] = [];
@@ -419,7 +231,7 @@ export function buildModel(input: ModelInput): AlertingModel {
       for (const issue of result.issues) issues.add(issue.file, issue.path, issue.message);
       return;
     }
-    const built = buildVertical(config, vertical, result.catalogue, vertical.catalogue, issues);
+    const built = buildVertical(config, vertical, result.catalogue, vertical.catalogue, issues, warnings);
     const testsFile = catalogueTestsFile(vertical.catalogue);
     const testsText = input.readFile(testsFile);
     if (testsText !== undefined) {
@@ -438,5 +250,6 @@ export function buildModel(input: ModelInput): AlertingModel {
     teams: new Map(config.teams.map((team) => [team.id, team])),
     tiers: new Map(Object.entries(config.tiers)),
     verticals,
+    warnings,
   };
 }

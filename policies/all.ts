@@ -1,13 +1,7 @@
 // Every policy of the pack, in the order a reviewer reads them. Importing this constructs nothing:
 // only index.ts builds the PolicyPack, whose constructor starts the analyzer server.
-import {
-  autoRemediationPolicy,
-  costSpikeRatioPolicy,
-  modelAlertForPolicy,
-  runbookPolicy,
-  sloCoveredThresholdPolicy,
-} from "./catalogue";
-import { alertLabelsPolicy } from "./labels";
+import { sloCoveredThresholdPolicy } from "./catalogue";
+import { checkPolicies } from "./checks";
 import { noPlainSecretsPolicy, objectSizePolicy } from "./objects";
 import {
   infraAlertsAvoidAiEngPolicy,
@@ -19,8 +13,9 @@ import { escalationLevelsPolicy, protectedOnCallPolicy, servicesPerTeamPolicy } 
 import type { AlertRoutingPolicy } from "./policy";
 import { tierCoveragePolicy } from "./tiers";
 
+/** The catalogue's named checks first (the same ones validation runs), then the stack's own rules. */
 export const allPolicies: AlertRoutingPolicy[] = [
-  alertLabelsPolicy,
+  ...checkPolicies,
   modelAlertsAvoidPlatformPolicy,
   infraAlertsAvoidAiEngPolicy,
   toolAlertsReachOwnerPolicy,
@@ -30,10 +25,6 @@ export const allPolicies: AlertRoutingPolicy[] = [
   tierCoveragePolicy,
   noPlainSecretsPolicy,
   protectedOnCallPolicy,
-  autoRemediationPolicy,
-  costSpikeRatioPolicy,
   objectSizePolicy,
-  runbookPolicy,
   sloCoveredThresholdPolicy,
-  modelAlertForPolicy,
 ];

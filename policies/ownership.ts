@@ -4,29 +4,10 @@
 import type { ReportViolation } from "@pulumi/policy";
 import { createRouter } from "../alertmanager/evaluate";
 import { LABEL } from "../core/conventions";
+import { ownerOf } from "../core/ownership";
+import { OWNER_DEFAULTS, OWNER_SCHEMA, type OwnerConfig, ownersOf } from "./owners";
 import { stackPolicy } from "./policy";
 import { type DeclaredAlert, receiverTeam, type StackView } from "./view";
-
-interface Owners {
-  infraTeam: string;
-  modelTeam: string;
-  toolFallbackTeam: string;
-  toolOwners: Record<string, string>;
-}
-
-const OWNER_DEFAULTS: Owners = {
-  infraTeam: "platform",
-  modelTeam: "ai-eng",
-  toolFallbackTeam: "integrations",
-  toolOwners: { crm: "crm-owners", calendar: "calendar-owners" },
-};
-
-const OWNER_SCHEMA = {
-  infraTeam: { type: "string" as const },
-  modelTeam: { type: "string" as const },
-  toolFallbackTeam: { type: "string" as const },
-  toolOwners: { type: "object" as const, additionalProperties: { type: "string" as const } },
-};
 
 /** Each routable alert with the teams its receivers belong to. */
 function routedAlerts(
@@ -46,7 +27,7 @@ function routedAlerts(
     });
 }
 
-export const modelAlertsAvoidPlatformPolicy = stackPolicy<Owners>({
+export const modelAlertsAvoidPlatformPolicy = stackPolicy<OwnerConfig>({
   name: "model-alerts-avoid-platform",
   description:
     "Model alerts never reach the platform team: the person paged must be able to fix a prompt or model.",
@@ -65,7 +46,7 @@ export const modelAlertsAvoidPlatformPolicy = stackPolicy<Owners>({
   },
 });
 
-export const infraAlertsAvoidAiEngPolicy = stackPolicy<Owners>({
+export const infraAlertsAvoidAiEngPolicy = stackPolicy<OwnerConfig>({
   name: "infra-alerts-avoid-ai-engineering",
   description: "Infra alerts never reach AI engineering: Redis being down is not a prompt problem.",
   enforcementLevel: "mandatory",
@@ -83,7 +64,7 @@ export const infraAlertsAvoidAiEngPolicy = stackPolicy<Owners>({
   },
 });
 
-export const toolAlertsReachOwnerPolicy = stackPolicy<Owners>({
+export const toolAlertsReachOwnerPolicy = stackPolicy<OwnerConfig>({
   name: "tool-alerts-reach-owner",
   description: "Tool alerts reach the owner of their tool_name, or the fallback owner for an unowned tool.",
   enforcementLevel: "mandatory",
@@ -94,9 +75,7 @@ export const toolAlertsReachOwnerPolicy = stackPolicy<Owners>({
       const labels = alert.rule.labels ?? {};
       if (labels[LABEL.alertType] !== "tool") continue;
       const tool = labels[LABEL.toolName] ?? "";
-      const owner = Object.hasOwn(config.toolOwners, tool)
-        ? config.toolOwners[tool]
-        : config.toolFallbackTeam;
+      const owner = ownerOf(ownersOf(config), "tool", tool);
       if (teams.size !== 1 || !teams.has(owner)) {
         report(
           `Tool alert ${alert.rule.alert} (tool ${tool}) reaches ${[...teams].join(", ") || "nobody"}, not its owner ${owner}.`,

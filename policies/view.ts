@@ -7,8 +7,11 @@ import {
   DEFAULT_TIER_ANNOTATION,
   parseReceiverName,
   RESOURCE_TYPES,
+  SHARD_LABEL,
   VERTICAL_LABEL,
 } from "../core/conventions";
+import type { RenderedRule } from "../core/rules";
+import { plain } from "../core/secretValues";
 
 /** The part of CrossGuard's PolicyResource the policies use; the offline runner builds the same. */
 export interface PolicyResourceLike {
@@ -19,20 +22,31 @@ export interface PolicyResourceLike {
   opts: { protect: boolean };
 }
 
-export interface RuleLike {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-
+/** An alerting rule of a declared object. */
 export interface DeclaredAlert {
   vertical: string;
   defaultTier?: string;
   group: string;
-  rule: RuleLike & { alert: string };
+  rule: RenderedRule & { alert: string };
+  resource: PolicyResourceLike;
+}
+
+/** A rule group as a declared object carries it, with the object that holds it. */
+export interface DeclaredGroup {
+  name: string;
+  interval?: string;
+  rules: RenderedRule[];
+  resource: PolicyResourceLike;
+  /** The shard of the vertical's rules the object holds. */
+  shard: number;
+}
+
+/** A vertical's rule groups across all its objects (shards), in shard order. */
+export interface DeclaredVertical {
+  vertical: string;
+  defaultTier?: string;
+  groups: DeclaredGroup[];
+  /** The first object of the vertical, where problems of the whole vertical are reported. */
   resource: PolicyResourceLike;
 }
 
@@ -40,25 +54,32 @@ export interface StackView {
   resources: readonly PolicyResourceLike[];
   ofType(type: string): PolicyResourceLike[];
   alertmanager?: { config: AmConfig; resource: PolicyResourceLike };
+  verticals: DeclaredVertical[];
   alerts: DeclaredAlert[];
-  recordingRules: { vertical: string; rule: RuleLike; resource: PolicyResourceLike }[];
+  recordingRules: { vertical: string; rule: RenderedRule; resource: PolicyResourceLike }[];
 }
 
 export const TYPES = RESOURCE_TYPES;
-
-/** A value CrossGuard or the mock engine may hand over wrapped as a secret. */
-export function plain(value: unknown): unknown {
-  if (value !== null && typeof value === "object" && "value" in value) {
-    const record = value as { secret?: unknown; value: unknown; constructor?: { name?: string } };
-    if (record.secret === true || record.constructor?.name === "Secret") return plain(record.value);
-  }
-  return value;
-}
+export { plain };
 
 function stringMap(value: unknown): Record<string, string> {
   const record = plain(value);
   if (record === null || typeof record !== "object") return {};
   return Object.fromEntries(Object.entries(record).map(([key, entry]) => [key, String(plain(entry))]));
+}
+
+/**
+ * A Secret's files. The program declares `stringData`; the engine hands a stack policy the
+ * provider's outputs, where Kubernetes keeps only base64 `data`. Both are read.
+ */
+export function secretData(resource: PolicyResourceLike): Record<string, string> {
+  const decoded = Object.fromEntries(
+    Object.entries(stringMap(resource.props.data)).map(([key, value]) => [
+      key,
+      Buffer.from(value, "base64").toString("utf8"),
+    ]),
+  );
+  return { ...decoded, ...stringMap(resource.props.stringData) };
 }
 
 function metadata(resource: PolicyResourceLike) {
@@ -75,7 +96,7 @@ export function buildView(resources: readonly PolicyResourceLike[]): StackView {
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   let alertmanager: StackView["alertmanager"];
   for (const resource of [...ofType(TYPES.configMap), ...ofType(TYPES.secret)]) {
-    const data = stringMap(resource.type === TYPES.secret ? resource.props.stringData : resource.props.data);
+    const data = resource.type === TYPES.secret ? secretData(resource) : stringMap(resource.props.data);
     if (data[ALERTMANAGER_CONFIG_KEY] && !alertmanager) {
       alertmanager = { config: yaml.load(data[ALERTMANAGER_CONFIG_KEY]) as AmConfig, resource };
     }
@@ -83,34 +104,52 @@ export function buildView(resources: readonly PolicyResourceLike[]): StackView {
   // In `both` mode ConfigMaps and PrometheusRules carry the same rules: read the ConfigMaps only.
   const ruleMaps = ofType(TYPES.configMap).filter((resource) => metadata(resource).labels?.[VERTICAL_LABEL]);
   const sources = ruleMaps.length > 0 ? ruleMaps : ofType(TYPES.prometheusRule);
-  const alerts: DeclaredAlert[] = [];
-  const recordingRules: StackView["recordingRules"] = [];
+  const byVertical = new Map<string, DeclaredVertical>();
   for (const resource of sources) {
     const meta = metadata(resource);
     const vertical = meta.labels?.[VERTICAL_LABEL] ?? "";
-    const defaultTier = meta.annotations?.[DEFAULT_TIER_ANNOTATION] || undefined;
-    const groups: { name: string; rules: RuleLike[] }[] =
+    const shard = Number(meta.labels?.[SHARD_LABEL] ?? 0);
+    const groups = (
       resource.type === TYPES.prometheusRule
-        ? ((resource.props.spec as { groups?: { name: string; rules: RuleLike[] }[] })?.groups ?? [])
+        ? ((resource.props.spec as { groups?: RuleGroupLike[] })?.groups ?? [])
         : Object.entries(stringMap(resource.props.data))
             .filter(([key]) => key.endsWith(".rules.yaml"))
-            .flatMap(
-              ([, text]) =>
-                (yaml.load(text) as { groups?: { name: string; rules: RuleLike[] }[] })?.groups ?? [],
-            );
+            .flatMap(([, text]) => (yaml.load(text) as { groups?: RuleGroupLike[] })?.groups ?? [])
+    ).map((group) => ({ ...group, rules: group.rules ?? [], resource, shard }));
+    let entry = byVertical.get(vertical);
+    if (!entry) {
+      entry = {
+        vertical,
+        defaultTier: meta.annotations?.[DEFAULT_TIER_ANNOTATION] || undefined,
+        groups: [],
+        resource,
+      };
+      byVertical.set(vertical, entry);
+    }
+    entry.groups.push(...groups);
+  }
+  const verticals = [...byVertical.values()];
+  for (const entry of verticals) {
+    entry.groups.sort((a, b) => a.shard - b.shard);
+    entry.resource = entry.groups[0]?.resource ?? entry.resource;
+  }
+  const alerts: DeclaredAlert[] = [];
+  const recordingRules: StackView["recordingRules"] = [];
+  for (const { vertical, defaultTier, groups } of verticals) {
     for (const group of groups) {
-      for (const rule of group.rules ?? []) {
-        if (rule.alert)
-          alerts.push({
-            vertical,
-            defaultTier,
-            group: group.name,
-            rule: rule as RuleLike & { alert: string },
-            resource,
-          });
-        else recordingRules.push({ vertical, rule, resource });
+      for (const rule of group.rules) {
+        if (rule.alert) {
+          const alert = rule as RenderedRule & { alert: string };
+          alerts.push({ vertical, defaultTier, group: group.name, rule: alert, resource: group.resource });
+        } else recordingRules.push({ vertical, rule, resource: group.resource });
       }
     }
   }
-  return { resources, ofType, alertmanager, alerts, recordingRules };
+  return { resources, ofType, alertmanager, verticals, alerts, recordingRules };
+}
+
+interface RuleGroupLike {
+  name: string;
+  interval?: string;
+  rules?: RenderedRule[];
 }

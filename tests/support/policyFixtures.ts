@@ -5,7 +5,7 @@ import type { AmConfig, AmRoute } from "../../alertmanager/types";
 import { type PolicyResourceLike, plain, TYPES } from "../../policies/view";
 
 export interface Change {
-  op: "rule" | "route" | "insert-route" | "resource" | "add-resource" | "add-recording-rule";
+  op: "rule" | "route" | "insert-route" | "resource" | "add-resource" | "add-recording-rule" | "add-group";
   alert?: string;
   set?: Record<string, unknown>;
   delete?: string[];
@@ -19,16 +19,19 @@ export interface Change {
   resource?: { type: string; name: string; props: Record<string, unknown>; protect?: boolean };
   vertical?: string;
   rule?: Record<string, unknown>;
+  group?: { name: string; interval?: string; rules: Record<string, unknown>[] };
 }
 
 export interface PolicyFixture {
   description: string;
   policy: string;
   message: string;
+  /** Policies the same edit trips as a consequence (an unknown tier also reaches the catch-all). */
+  alsoTrips?: string[];
   changes: Change[];
 }
 
-type Groups = { name: string; rules: Record<string, unknown>[] }[];
+type Groups = { name: string; interval?: string; rules: Record<string, unknown>[] }[];
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split(".");
@@ -130,7 +133,7 @@ export function applyFixture(
     } else if (change.op === "add-resource" && change.resource) {
       const { type, name, props, protect } = change.resource;
       resources.push({ type, name, props, urn: `urn:fixture::${name}`, opts: { protect: protect === true } });
-    } else if (change.op === "add-recording-rule") {
+    } else if (change.op === "add-recording-rule" || change.op === "add-group") {
       const owner = resources
         .filter(
           (resource) =>
@@ -141,7 +144,7 @@ export function applyFixture(
         .map(ruleGroups)
         .find(Boolean);
       if (!owner) throw new Error(`no rule object for ${change.vertical}`);
-      owner.groups.push({ name: `${change.vertical}-fixture`, rules: [change.rule ?? {}] });
+      owner.groups.push(change.group ?? { name: `${change.vertical}-fixture`, rules: [change.rule ?? {}] });
       owner.save();
     }
   }

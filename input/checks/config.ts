@@ -1,0 +1,122 @@
+// The checks of the stack config beyond its schema: references between its sections, and names
+// that would collide once rendered. Each field is a path under the project's namespace.
+import { CONFIG_KEYS, RECEIVER_QUALIFIERS } from "../../core/conventions";
+import { joinPath } from "../../core/errors";
+import { clockMinutes } from "../../plan/businessHours";
+import type { StackConfig } from "../config";
+import type { Problem } from "./types";
+
+export interface ConfigCheck {
+  name: string;
+  check(config: StackConfig): Problem[];
+}
+
+const at = (...parts: (string | number)[]) => joinPath(parts);
+const teamIds = (config: StackConfig) => config.teams.map((team) => team.id);
+
+export const uniqueTeams: ConfigCheck = {
+  name: "unique-team-ids",
+  check: (config) =>
+    config.teams.flatMap((team, i) =>
+      teamIds(config).indexOf(team.id) < i
+        ? [{ field: at("teams", i, "id"), message: `"${team.id}" is declared twice` }]
+        : [],
+    ),
+};
+
+export const teamIdsAvoidQualifiers: ConfigCheck = {
+  name: "team-ids-avoid-receiver-qualifiers",
+  check: (config) =>
+    config.teams.flatMap((team, i) => {
+      const qualifier = RECEIVER_QUALIFIERS.find((candidate) => team.id.endsWith(`-${candidate}`));
+      return qualifier
+        ? [
+            {
+              field: at("teams", i, "id"),
+              message: `"${team.id}" ends in "-${qualifier}", which receiver names reserve`,
+            },
+          ]
+        : [];
+    }),
+};
+
+export const uniqueMembers: ConfigCheck = {
+  name: "unique-team-members",
+  check: (config) =>
+    config.teams.flatMap((team, i) => {
+      const emails = team.members.map((member) => member.email.toLowerCase());
+      return team.members.flatMap((member, m) =>
+        emails.indexOf(member.email.toLowerCase()) < m
+          ? [{ field: at("teams", i, "members", m, "email"), message: `"${member.email}" is listed twice` }]
+          : [],
+      );
+    }),
+};
+
+export const knownTeams: ConfigCheck = {
+  name: "routing-names-teams",
+  check(config) {
+    const ids = new Set(teamIds(config));
+    const message = (team: string) => `"${team}" is not a team (teams: ${[...ids].join(", ")})`;
+    return [
+      ...Object.entries(config.routing).map(([field, team]) => ({
+        field: at(CONFIG_KEYS.routing, field),
+        team,
+      })),
+      ...Object.entries(config.toolOwners).map(([tool, team]) => ({
+        field: at(CONFIG_KEYS.toolOwners, tool),
+        team,
+      })),
+    ].flatMap(({ field, team }) => (ids.has(team) ? [] : [{ field, message: message(team) }]));
+  },
+};
+
+export const tierHoursInOrder: ConfigCheck = {
+  name: "tier-hours-in-order",
+  check: (config) =>
+    Object.entries(config.tiers).flatMap(([id, tier]) =>
+      tier.coverage === "business-hours" && clockMinutes(tier.end) <= clockMinutes(tier.start)
+        ? [
+            {
+              field: at(CONFIG_KEYS.tiers, id, "end"),
+              message: `"${tier.end}" must be later than start "${tier.start}"`,
+            },
+          ]
+        : [],
+    ),
+};
+
+export const uniqueVerticals: ConfigCheck = {
+  name: "unique-vertical-ids",
+  check: (config) =>
+    config.verticals.flatMap((vertical, i) =>
+      config.verticals.findIndex((other) => other.id === vertical.id) < i
+        ? [{ field: at("verticals", i, "id"), message: `"${vertical.id}" is declared twice` }]
+        : [],
+    ),
+};
+
+export const verticalTiers: ConfigCheck = {
+  name: "vertical-default-tier",
+  check: (config) =>
+    config.verticals.flatMap((vertical, i) =>
+      Object.hasOwn(config.tiers, vertical.defaultTier)
+        ? []
+        : [
+            {
+              field: at("verticals", i, "defaultTier"),
+              message: `"${vertical.defaultTier}" is not a tier (tiers: ${Object.keys(config.tiers).join(", ")})`,
+            },
+          ],
+    ),
+};
+
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [
+  uniqueTeams,
+  teamIdsAvoidQualifiers,
+  uniqueMembers,
+  knownTeams,
+  tierHoursInOrder,
+  uniqueVerticals,
+  verticalTiers,
+];

@@ -1,0 +1,341 @@
+// The checks of one rule. Each is small and named; RULE_CHECKS is the one list validation and the
+// policy pack both run.
+import {
+  ALERT_TYPES,
+  alertNamePrefix,
+  COST_SPIKE_CATEGORY,
+  COST_SPIKE_PAGE_RATIO,
+  LABEL,
+  MODEL_MIN_FOR_SECONDS,
+  PROMETHEUS_NAME,
+  SEVERITIES,
+  SEVERITY_ALIASES,
+  WATCHDOG_ALERT,
+} from "../../core/conventions";
+import { DURATION_HINT, parseDuration } from "../../core/duration";
+import { ownerOf } from "../../core/ownership";
+import { findSyntaxError, topLevelThreshold } from "../../core/promql";
+import type { Problem, RuleCheck, RuleSubject } from "./types";
+
+const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const PRIORITY = /^P[1-5]$/;
+const KNOWN_CATEGORIES = [COST_SPIKE_CATEGORY];
+
+const labelField = (name: string) => `labels.${name}`;
+const label = (rule: RuleSubject, name: string): string | undefined =>
+  Object.hasOwn(rule.labels, name) ? rule.labels[name] : undefined;
+
+/** The severity a label value means, with `page` read as `critical`; undefined when it is unknown. */
+export function severityOf(value: string | undefined): (typeof SEVERITIES)[number] | undefined {
+  if (value === undefined) return undefined;
+  if ((SEVERITIES as readonly string[]).includes(value)) return value as (typeof SEVERITIES)[number];
+  return Object.hasOwn(SEVERITY_ALIASES, value) ? SEVERITY_ALIASES[value] : undefined;
+}
+
+const isAlert = (rule: RuleSubject) => rule.kind === "alert";
+const isWatchdog = (rule: RuleSubject) => rule.name === WATCHDOG_ALERT;
+/** Burn-rate alerts read `slo:` recording rules and hold through their short window, not `for`. */
+const isBurnRateAlert = (rule: RuleSubject) => /\bslo:/.test(rule.expr);
+
+function problem(field: string, message: string): Problem[] {
+  return [{ field, message }];
+}
+
+export const promqlSyntax: RuleCheck = {
+  name: "promql-syntax",
+  description: "Every rule's expression parses as PromQL.",
+  severity: "error",
+  check(rule) {
+    const syntax = findSyntaxError(rule.expr);
+    if (!syntax) return [];
+    const near = syntax.near ? ` near "${syntax.near}"` : "";
+    return problem("expr", `PromQL syntax error at line ${syntax.line}, column ${syntax.column}${near}`);
+  },
+};
+
+export const ruleDurations: RuleCheck = {
+  name: "rule-durations",
+  description: "A rule's for and keep_firing_for are Prometheus durations.",
+  severity: "error",
+  check(rule) {
+    const problems: Problem[] = [];
+    for (const [field, value] of [
+      ["for", rule.for],
+      ["keep_firing_for", rule.keepFiringFor],
+    ] as const) {
+      if (value !== undefined && parseDuration(value) === undefined)
+        problems.push({ field, message: `"${value}" ${DURATION_HINT}` });
+    }
+    return problems;
+  },
+};
+
+export const labelNames: RuleCheck = {
+  name: "prometheus-label-names",
+  description: "Label and annotation names are valid Prometheus names.",
+  severity: "error",
+  check(rule) {
+    const problems: Problem[] = [];
+    const fields: [string, string, Readonly<Record<string, string>>][] = [["labels", "label", rule.labels]];
+    if (isAlert(rule)) fields.push(["annotations", "annotation", rule.annotations]);
+    for (const [field, what, map] of fields) {
+      for (const name of Object.keys(map)) {
+        if (!PROMETHEUS_NAME.test(name) || name.startsWith("__")) {
+          problems.push({
+            field: `${field}.${name}`,
+            message: `"${name}" is not a valid Prometheus ${what} name ([a-zA-Z_][a-zA-Z0-9_]*)`,
+          });
+        }
+      }
+    }
+    return problems;
+  },
+};
+
+export const recordingRuleFields: RuleCheck = {
+  name: "recording-rule-fields",
+  description: "A recording rule has a valid metric name and none of the fields only alerts may have.",
+  severity: "error",
+  check(rule) {
+    if (isAlert(rule)) return [];
+    const problems: Problem[] = [];
+    if (!METRIC_NAME.test(rule.name))
+      problems.push({ field: "record", message: `"${rule.name}" is not a valid Prometheus metric name` });
+    // Prometheus refuses these fields on a recording rule rather than ignoring them.
+    if (rule.for !== undefined) problems.push({ field: "for", message: "is only allowed on alerting rules" });
+    if (rule.keepFiringFor !== undefined)
+      problems.push({ field: "keep_firing_for", message: "is only allowed on alerting rules" });
+    if (Object.keys(rule.annotations).length > 0)
+      problems.push({ field: "annotations", message: "are only allowed on alerting rules" });
+    return problems;
+  },
+};
+
+export const alertNamePrefixCheck: RuleCheck = {
+  name: "alert-name-prefix",
+  description: "Alert names are CamelCase and start with their vertical's prefix.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule) || isWatchdog(rule)) return [];
+    const prefix = alertNamePrefix(rule.vertical);
+    if (ALERT_NAME.test(rule.name) && rule.name.startsWith(prefix) && rule.name !== prefix) return [];
+    return problem(
+      "alert",
+      `"${rule.name}" must be CamelCase and start with the vertical's prefix "${prefix}"`,
+    );
+  },
+};
+
+export const alertTypeLabel: RuleCheck = {
+  name: "alert-type-label",
+  description: "Every alert carries alert_type: infra, model or tool.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule)) return [];
+    const value = label(rule, LABEL.alertType);
+    if (value === undefined)
+      return problem(labelField(LABEL.alertType), `is required (one of ${ALERT_TYPES.join(", ")})`);
+    if ((ALERT_TYPES as readonly string[]).includes(value)) return [];
+    return problem(labelField(LABEL.alertType), `"${value}" is not one of ${ALERT_TYPES.join(", ")}`);
+  },
+};
+
+export const severityLabel: RuleCheck = {
+  name: "severity-label",
+  description: "Every alert carries severity: critical (or its alias page), warning or info.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule)) return [];
+    const value = label(rule, LABEL.severity);
+    if (value === undefined)
+      return problem(labelField(LABEL.severity), `is required (one of ${SEVERITIES.join(", ")})`);
+    if (severityOf(value) !== undefined) return [];
+    return problem(labelField(LABEL.severity), `"${value}" is not one of ${SEVERITIES.join(", ")}`);
+  },
+};
+
+export const toolNameLabel: RuleCheck = {
+  name: "tool-name-label",
+  description: "Tool alerts carry tool_name, which chooses the integration's owner.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule) || label(rule, LABEL.alertType) !== "tool" || label(rule, LABEL.toolName)) return [];
+    return problem(
+      labelField(LABEL.toolName),
+      "is required on tool alerts; it chooses the integration's owner",
+    );
+  },
+};
+
+export const teamLabel: RuleCheck = {
+  name: "team-label-matches-owner",
+  description: "An alert's team label names the team routing sends it to.",
+  severity: "error",
+  check(rule, facts) {
+    if (!isAlert(rule)) return [];
+    const type = label(rule, LABEL.alertType);
+    if (!(ALERT_TYPES as readonly string[]).includes(type ?? "")) return [];
+    const alertType = type as (typeof ALERT_TYPES)[number];
+    const toolName = label(rule, LABEL.toolName);
+    const owner = ownerOf(facts.owners, alertType, toolName);
+    const team = label(rule, LABEL.team);
+    if (team === undefined || (team === "" && facts.declared)) {
+      return facts.declared
+        ? problem(labelField(LABEL.team), `is missing; routing sends it to "${owner}"`)
+        : [];
+    }
+    if (team === owner) return [];
+    const tool = alertType === "tool" ? ` for tool "${toolName}"` : "";
+    return problem(
+      labelField(LABEL.team),
+      `"${team}" contradicts routing: ${alertType} alerts${tool} go to "${owner}"; remove the label or change the routing config`,
+    );
+  },
+};
+
+export const verticalLabel: RuleCheck = {
+  name: "vertical-label-matches",
+  description: "An alert's vertical label names the vertical whose rules hold it.",
+  severity: "error",
+  check(rule, facts) {
+    if (!isAlert(rule)) return [];
+    const value = label(rule, LABEL.vertical);
+    if (value === undefined)
+      return facts.declared
+        ? problem(labelField(LABEL.vertical), `is missing; it is "${rule.vertical}"`)
+        : [];
+    if (value === rule.vertical) return [];
+    return problem(labelField(LABEL.vertical), `"${value}" is not this file's vertical "${rule.vertical}"`);
+  },
+};
+
+export const tierLabel: RuleCheck = {
+  name: "tier-label",
+  description: "A tier label names a tier of the stack.",
+  severity: "error",
+  check(rule, facts) {
+    const value = label(rule, LABEL.tier);
+    if (!isAlert(rule) || value === undefined || facts.tiers.includes(value)) return [];
+    return problem(labelField(LABEL.tier), `"${value}" is not a tier (tiers: ${facts.tiers.join(", ")})`);
+  },
+};
+
+export const priorityLabel: RuleCheck = {
+  name: "priority-label",
+  description: "A priority label is P1 to P5.",
+  severity: "error",
+  check(rule) {
+    const value = label(rule, LABEL.priority);
+    if (!isAlert(rule) || value === undefined || PRIORITY.test(value)) return [];
+    return problem(labelField(LABEL.priority), `"${value}" is not a priority (P1 to P5)`);
+  },
+};
+
+export const categoryLabel: RuleCheck = {
+  name: "category-label",
+  description: "A category label is one the routing knows.",
+  severity: "error",
+  check(rule) {
+    const value = label(rule, LABEL.category);
+    if (!isAlert(rule) || value === undefined || KNOWN_CATEGORIES.includes(value)) return [];
+    return problem(labelField(LABEL.category), `"${value}" is not one of ${KNOWN_CATEGORIES.join(", ")}`);
+  },
+};
+
+export const modelAlertFor: RuleCheck = {
+  name: "model-alert-for-at-least-3m",
+  description: "A model alert holds for at least 3 minutes, so a blip that recovers in two pages nobody.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule) || isWatchdog(rule) || isBurnRateAlert(rule)) return [];
+    if (label(rule, LABEL.alertType) !== "model" || severityOf(label(rule, LABEL.severity)) === "info")
+      return [];
+    const seconds = rule.for === undefined ? 0 : parseDuration(rule.for);
+    // An unreadable duration is rule-durations' problem.
+    if (seconds === undefined || seconds >= MODEL_MIN_FOR_SECONDS) return [];
+    const got = rule.for === undefined ? "none" : `"${rule.for}"`;
+    return problem(
+      "for",
+      `model alerts need "for" of at least ${MODEL_MIN_FOR_SECONDS / 60}m so a short blip pages nobody (got ${got})`,
+    );
+  },
+};
+
+export const costSpikeRatio: RuleCheck = {
+  name: "cost-spike-pages-above-ratio",
+  description: "Cost-spike alerts do not page below 5× baseline; smaller spikes are batched to Slack.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule) || label(rule, LABEL.category) !== COST_SPIKE_CATEGORY) return [];
+    if (severityOf(label(rule, LABEL.severity)) !== "critical" || findSyntaxError(rule.expr)) return [];
+    const threshold = topLevelThreshold(rule.expr);
+    if (threshold !== undefined && threshold >= COST_SPIKE_PAGE_RATIO) return [];
+    const found = threshold === undefined ? "" : ` (found ${threshold})`;
+    return problem(
+      "expr",
+      `a paging cost-spike alert must fire only above ${COST_SPIKE_PAGE_RATIO}× baseline: end the expression with "> ${COST_SPIKE_PAGE_RATIO}" or more${found}, or make it a warning`,
+    );
+  },
+};
+
+export const autoRemediation: RuleCheck = {
+  name: "auto-remediation-infra-only",
+  description:
+    "Auto-remediation is allowed only on infra alerts with a runbook, never on model alerts: a human stays in the loop for prompt regressions.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule)) return [];
+    // Read from the annotations too, where a careless edit might put it.
+    const where = [
+      ["labels", rule.labels],
+      ["annotations", rule.annotations],
+    ] as const;
+    const found = where.find(([, map]) => Object.hasOwn(map, LABEL.autoRemediation));
+    if (!found) return [];
+    const field = `${found[0]}.${LABEL.autoRemediation}`;
+    const type = label(rule, LABEL.alertType);
+    if (type !== "infra") {
+      const action = found[1][LABEL.autoRemediation];
+      return problem(
+        field,
+        `is allowed only on infra alerts; a ${type ?? "untyped"} alert keeps a human in the loop (action "${action}")`,
+      );
+    }
+    if (rule.annotations.runbook_url) return [];
+    return problem(field, "needs a runbook_url annotation naming the runbook action");
+  },
+};
+
+export const runbook: RuleCheck = {
+  name: "paging-alerts-have-runbooks",
+  description: "Paging alerts link a runbook, so whoever is woken knows the first step.",
+  severity: "warning",
+  check(rule) {
+    if (!isAlert(rule) || isWatchdog(rule) || severityOf(label(rule, LABEL.severity)) !== "critical")
+      return [];
+    if (rule.annotations.runbook_url) return [];
+    return problem("annotations.runbook_url", "is missing on a paging alert; link the runbook's first step");
+  },
+};
+
+/** Every check of one rule, in the order a reviewer reads them. */
+export const RULE_CHECKS: readonly RuleCheck[] = [
+  promqlSyntax,
+  ruleDurations,
+  labelNames,
+  recordingRuleFields,
+  alertNamePrefixCheck,
+  alertTypeLabel,
+  severityLabel,
+  toolNameLabel,
+  teamLabel,
+  verticalLabel,
+  tierLabel,
+  priorityLabel,
+  categoryLabel,
+  modelAlertFor,
+  costSpikeRatio,
+  autoRemediation,
+  runbook,
+];

@@ -1,0 +1,80 @@
+// The catalogue's named checks as policies: each runs over the rules read back from the declared
+// objects, with the severity validation gives it (error → mandatory, warning → advisory).
+import type { RenderedRule } from "../core/rules";
+import { RULE_CHECKS } from "../input/checks/rules";
+import type { CheckFacts, GroupSubject, RuleCheck, RuleSubject, VerticalCheck } from "../input/checks/types";
+import { VERTICAL_CHECKS } from "../input/checks/vertical";
+import { OWNER_DEFAULTS, OWNER_SCHEMA, type OwnerConfig, ownersOf } from "./owners";
+import { type AlertRoutingPolicy, stackPolicy } from "./policy";
+
+type CheckConfig = OwnerConfig & { tiers: string[] };
+
+const DEFAULTS: CheckConfig = { ...OWNER_DEFAULTS, tiers: ["business", "enterprise", "trial"] };
+const SCHEMA = { ...OWNER_SCHEMA, tiers: { type: "array" as const, items: { type: "string" as const } } };
+
+const level = (check: RuleCheck | VerticalCheck) => (check.severity === "error" ? "mandatory" : "advisory");
+
+export function subjectOf(rule: RenderedRule, vertical: string): RuleSubject {
+  return {
+    kind: rule.alert !== undefined ? "alert" : "record",
+    name: rule.alert ?? rule.record ?? "",
+    expr: rule.expr,
+    for: rule.for,
+    keepFiringFor: rule.keep_firing_for,
+    labels: rule.labels ?? {},
+    annotations: rule.annotations ?? {},
+    vertical,
+  };
+}
+
+function rulePolicy(check: RuleCheck): AlertRoutingPolicy {
+  return stackPolicy<CheckConfig>({
+    name: check.name,
+    description: check.description,
+    enforcementLevel: level(check),
+    defaults: DEFAULTS,
+    configSchema: SCHEMA,
+    check(view, config, report) {
+      const facts: CheckFacts = { owners: ownersOf(config), tiers: config.tiers, declared: true };
+      for (const { vertical, groups, resource } of view.verticals) {
+        for (const rule of groups.flatMap((group) => group.rules)) {
+          for (const { field, message } of check.check(subjectOf(rule, vertical), facts)) {
+            const what = rule.alert !== undefined ? "Alert" : "Recording rule";
+            report(
+              `${what} ${rule.alert ?? rule.record} in ${vertical}: ${field}: ${message}.`,
+              resource.urn,
+            );
+          }
+        }
+      }
+    },
+  });
+}
+
+function verticalPolicy(check: VerticalCheck): AlertRoutingPolicy {
+  return stackPolicy<Record<string, never>>({
+    name: check.name,
+    description: check.description,
+    enforcementLevel: level(check),
+    defaults: {},
+    configSchema: {},
+    check(view, _config, report) {
+      for (const { vertical, groups, resource } of view.verticals) {
+        const subjects: GroupSubject[] = groups.map((group) => ({
+          name: group.name,
+          interval: group.interval,
+          rules: group.rules.map((rule) => subjectOf(rule, vertical)),
+        }));
+        for (const { field, message } of check.check(vertical, subjects)) {
+          report(`The rules of ${vertical}: ${field}: ${message}.`, resource.urn);
+        }
+      }
+    },
+  });
+}
+
+/** One policy per named check, in the checks' own order. */
+export const checkPolicies: AlertRoutingPolicy[] = [
+  ...VERTICAL_CHECKS.map(verticalPolicy),
+  ...RULE_CHECKS.map(rulePolicy),
+];
