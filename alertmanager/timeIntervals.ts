@@ -1,7 +1,7 @@
 // Alertmanager 0.25's time intervals (package timeinterval): parsed and validated as it loads them,
 // and `ContainsTime` as it evaluates them. Every field present must match; values within one match any.
 import type { AmConfig, AmTimeIntervalSpec } from "./types";
-import { assertTimeZone, goDaysInMonth, wallClock } from "./wallClock";
+import { assertTimeZone, goDaysInMonth, WEEKDAY_NAMES, wallClock } from "./wallClock";
 
 interface Range {
   begin: number;
@@ -17,7 +17,6 @@ interface CompiledInterval {
   location?: string;
 }
 
-const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const MONTHS = [
   "january",
   "february",
@@ -50,7 +49,7 @@ function range(text: string, member: (part: string) => number): Range {
 
 function weekdayRange(text: string): Range {
   const r = range(text, (part) => {
-    const day = WEEKDAYS.indexOf(part);
+    const day = (WEEKDAY_NAMES as readonly string[]).indexOf(part);
     if (day < 0) throw new Error(`${JSON.stringify(part)} is not a valid weekday`);
     return day;
   });
@@ -92,7 +91,8 @@ function yearRange(text: string): Range {
   return r;
 }
 
-function clockMinutes(text: string): number {
+/** Minutes since midnight of `HH:MM` (24:00 allowed, as an end); throws as Alertmanager's load would. */
+export function clockMinutes(text: string): number {
   if (!CLOCK.test(text)) throw new Error(`couldn't parse time ${JSON.stringify(text)}: expected HH:MM`);
   return Number(text.slice(0, 2)) * 60 + Number(text.slice(3));
 }

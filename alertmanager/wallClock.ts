@@ -12,6 +12,17 @@ export interface WallClock {
   minute: number;
 }
 
+/** Day names in the order of Go's `time.Weekday`: 0 is Sunday. Alertmanager's weekdays use them. */
+export const WEEKDAY_NAMES = [
+  "sunday",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+] as const;
+
 const WEEKDAY_NUMBERS: Readonly<Record<string, number>> = {
   Sun: 0,
   Mon: 1,

@@ -2,7 +2,7 @@
 // was measured. Pure, so the wording can be read and changed without running the benchmark.
 import type { OutputFigures } from "./figures";
 import type { Summary } from "./measure";
-import type { BenchResults, ScaleResult } from "./run";
+import type { BenchResults, ScaleResult } from "./types";
 
 const KIB = 1024;
 const MIB = 1024 * 1024;

@@ -5,47 +5,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type OutputFigures, outputFigures } from "./figures";
+import { outputFigures } from "./figures";
 import { generateStack, PROJECT_DIR, prodStack, type StackShape } from "./generate";
-import { measure, type Sample, type Summary, summarise } from "./measure";
+import { measure, type Sample, summarise } from "./measure";
 import { type ProfileSummary, readMainProfile, summarise as summariseProfile } from "./profile";
 import { renderReport } from "./report";
-import { type RoutingFigures, routingFigures } from "./routing";
-
-export interface Scale {
-  id: string;
-  label: string;
-  stack: string;
-  /** Absent for prod and staging, which render from the project's own stack files. */
-  stackFile?: string;
-  shape?: StackShape;
-  /** Timed runs wanted; 0 renders once for the output figures only. */
-  runs: number;
-  /** Profiled once with `--cpu-prof` for the breakdown of its time. */
-  profile: boolean;
-}
-
-export interface ScaleResult {
-  scale: Scale;
-  /** Absent for a scale rendered once for its figures only. */
-  timing?: Summary;
-  figures: OutputFigures;
-  profile?: ProfileSummary;
-}
-
-export interface BenchResults {
-  startedAt: Date;
-  totalMs: number;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; os: string };
-  /** 1-minute load average at the start, at each measured run, and at the end. */
-  load: { start: number; during: number[]; end: number };
-  floor: Summary;
-  scales: ScaleResult[];
-  routing: RoutingFigures;
-  quick: boolean;
-  /** What the time budget left out, said in the report. */
-  skipped: string[];
-}
+import { routingFigures } from "./routing";
+import type { Scale, ScaleResult } from "./types";
 
 /**
  * The whole run must end within ten minutes on a shared two-core machine. Rounds past the third and

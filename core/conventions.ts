@@ -1,6 +1,8 @@
 // The one place that spells label keys, label values, receiver names, file names and group names.
 // Every other module imports them from here, so a rename happens once.
 
+import { WEEKDAY_NAMES } from "../alertmanager/wallClock";
+
 export const PROJECT = "agent-alert-routing";
 
 export const LABEL = {
@@ -41,16 +43,13 @@ export const COST_SPIKE_PAGE_RATIO = 5;
 export const COVERAGES = ["24x7", "business-hours", "email-only"] as const;
 export type Coverage = (typeof COVERAGES)[number];
 
-export const WEEKDAYS = [
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday",
-  "sunday",
-] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export type Weekday = (typeof WEEKDAY_NAMES)[number];
+
+/** Monday first, as ISO 8601 and PagerDuty count days; the names are Alertmanager's own. */
+export const WEEKDAYS = [...WEEKDAY_NAMES.slice(1), WEEKDAY_NAMES[0]] as readonly Weekday[] as readonly [
+  Weekday,
+  ...Weekday[],
+];
 
 /**
  * Receiver qualifiers. A receiver is `<team>` (PagerDuty + Slack) or `<team>-<qualifier>`.

@@ -5,9 +5,8 @@ import { z } from "zod";
 import { PROMETHEUS_NAME, WATCHDOG_ALERT } from "../core/conventions";
 import { DURATION_HINT, parseDuration } from "../core/duration";
 import { type Issue, joinPath } from "../core/errors";
-import type { Alert, PromtoolTestGroup } from "../core/rules";
+import type { Alert, PromtoolTestGroup, RuleGroup } from "../core/rules";
 import { zodIssues } from "../core/zodIssues";
-import type { Vertical } from "./model";
 
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -133,7 +132,10 @@ function isBlipCase(group: RuleTestGroup, alert: string): boolean {
  * The cases a vertical's hand-written alerts still lack: each fires in one case and stays quiet in
  * another (the Watchdog always fires), and each model alert stays quiet through a two-minute blip.
  */
-export function missingCases(vertical: Vertical): MissingCase[] {
+export function missingCases(vertical: {
+  groups: readonly RuleGroup[];
+  ruleTests: readonly PromtoolTestGroup[];
+}): MissingCase[] {
   const checks = vertical.ruleTests.flatMap((group) => group.alert_rule_test);
   const missing: MissingCase[] = [];
   for (const alert of vertical.groups.flatMap((group) => group.rules)) {

@@ -1,7 +1,8 @@
 // Business hours are defined once, on a tier, and become three things that must agree: the
 // Alertmanager time interval, the PagerDuty schedule restrictions, and the service's support hours.
 
-import { wallClock } from "../alertmanager/wallClock";
+import { clockMinutes } from "../alertmanager/timeIntervals";
+import { WEEKDAY_NAMES, wallClock } from "../alertmanager/wallClock";
 import { WEEKDAYS, type Weekday } from "../core/conventions";
 
 export interface BusinessHours {
@@ -33,11 +34,6 @@ export interface SupportHours {
   daysOfWeeks: number[];
   startTime: string;
   endTime: string;
-}
-
-export function clockMinutes(clock: string): number {
-  const [hours, minutes] = clock.split(":").map(Number);
-  return hours * 60 + minutes;
 }
 
 /** ISO weekday number of a day name: monday → 1, sunday → 7. */
@@ -81,17 +77,7 @@ export function toSupportHours(hours: BusinessHours): SupportHours {
 /** The wall-clock weekday and minute of the day of an instant, in a time zone. */
 export function localTime(instant: Date, timeZone: string): { weekday: Weekday; minute: number } {
   const clock = wallClock(instant, timeZone);
-  // WallClock counts weekdays from Sunday, as Go does; WEEKDAYS starts on Monday.
-  return { weekday: WEEKDAYS[(clock.weekday + 6) % 7], minute: clock.minute };
-}
-
-/** Alertmanager's reading of a time interval: weekday and [start, end) in the interval's location. */
-export function timeIntervalContains(interval: AlertmanagerTimeInterval, instant: Date): boolean {
-  const { weekday, minute } = localTime(instant, interval.location);
-  if (!interval.weekdays.includes(weekday)) return false;
-  return interval.times.some(
-    (range) => clockMinutes(range.start_time) <= minute && minute < clockMinutes(range.end_time),
-  );
+  return { weekday: WEEKDAY_NAMES[clock.weekday], minute: clock.minute };
 }
 
 /** Minutes the zone's wall clock is ahead of UTC at an instant (negative west of Greenwich). */
@@ -107,8 +93,7 @@ export function zonedInstant(
   clock: string,
   timeZone: string,
 ): Date {
-  const [hours, minutes] = clock.split(":").map(Number);
-  const wall = Date.UTC(date.year, date.month - 1, date.day, hours, minutes);
+  const wall = Date.UTC(date.year, date.month - 1, date.day, 0, clockMinutes(clock));
   // Guess with the offset at the wall time read as UTC, then correct once across a DST change.
   const first = wall - offsetMinutes(new Date(wall), timeZone) * 60000;
   return new Date(wall - offsetMinutes(new Date(first), timeZone) * 60000);

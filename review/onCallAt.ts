@@ -1,5 +1,6 @@
 // Who is on call, and at what urgency, at a given instant: the PagerDuty half of "who gets woken up".
-import { timeIntervalContains, toTimeInterval } from "../plan/businessHours";
+import { timeIntervalContains } from "../alertmanager/timeIntervals";
+import { toTimeInterval } from "../plan/businessHours";
 import type { OnCallPlan, ScheduleLayerPlan, ServicePlan, TeamOnCallPlan } from "../plan/onCall";
 import { restrictionContains } from "./restrictions";
 

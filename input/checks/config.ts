@@ -1,8 +1,9 @@
 // The checks of the stack config beyond its schema: references between its sections, and names
 // that would collide once rendered. Each field is a path under the project's namespace.
+
+import { clockMinutes } from "../../alertmanager/timeIntervals";
 import { CONFIG_KEYS, RECEIVER_QUALIFIERS } from "../../core/conventions";
 import { joinPath } from "../../core/errors";
-import { clockMinutes } from "../../plan/businessHours";
 import type { StackConfig } from "../config";
 import type { Problem } from "./types";
 

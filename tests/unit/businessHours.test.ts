@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { timeIntervalContains } from "../../alertmanager/timeIntervals";
 import { WEEKDAYS } from "../../core/conventions";
 import {
   type BusinessHours,
-  timeIntervalContains,
   toScheduleRestrictions,
   toSupportHours,
   toTimeInterval,
