@@ -9,8 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
 import { alertNamePrefix, PROJECT, WATCHDOG_ALERT } from "../core/conventions";
-
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+import { PROJECT_DIR } from "../pipeline/projectFiles";
 
 export interface StackShape {
   /** Synthetic verticals, `bench-v1` … `bench-v<n>`; each copies a production vertical's catalogue. */

@@ -4,9 +4,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+import { PROJECT_DIR } from "../pipeline/projectFiles";
 
 export interface Sample {
   wallMs: number;
@@ -15,21 +13,20 @@ export interface Sample {
 }
 
 /**
- * The loader every measured process uses, the same for the floor and the render: tsx registered in
- * process (`node --import tsx`), so no second Node process is started as the `tsx` binary would.
+ * Every measured process is plain node on a compiled script, as `npm run render` runs it once the
+ * build is current; bench/usage.js is preloaded into each, the floor included.
  */
 export function nodeArgs(
   script: string,
   args: readonly string[] = [],
   nodeFlags: readonly string[] = [],
 ): string[] {
-  const usage = pathToFileURL(path.join(__dirname, "usage.ts")).href;
-  return [...nodeFlags, "--import", "tsx", "--import", usage, script, ...args];
+  return [...nodeFlags, "--require", path.join(__dirname, "usage.js"), script, ...args];
 }
 
 let sequence = 0;
 
-/** One run of `node <nodeArgs(…)>` in the project folder; a failed run throws its stderr. */
+/** One run of `node <nodeArgs(…)>` in the project folder; `script` is relative to it. A failed run throws its stderr. */
 export function measure(
   script: string,
   args: readonly string[] = [],

@@ -5,8 +5,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../pipeline/projectFiles";
 import { outputFigures } from "./figures";
-import { generateStack, PROJECT_DIR, prodStack, type StackShape } from "./generate";
+import { generateStack, prodStack, type StackShape } from "./generate";
 import { measure, type Sample, summarise } from "./measure";
 import { type ProfileSummary, readMainProfile, summarise as summariseProfile } from "./profile";
 import { renderReport } from "./report";
@@ -97,12 +98,12 @@ async function bench(work: string, quick: boolean): Promise<void> {
     const roundStart = elapsedMs();
     if (round < floorRuns) {
       during.push(os.loadavg()[0]);
-      floorSamples.push(await measure("bench/floor.ts"));
+      floorSamples.push(await measure("dist/bench/floor.js"));
     }
     for (const scale of scales) {
       if (round >= Math.max(1, wanted(scale.runs))) continue;
       during.push(os.loadavg()[0]);
-      const sample = await measure("cli/render.ts", renderArgs(scale, outDir(scale)));
+      const sample = await measure("dist/cli/render.js", renderArgs(scale, outDir(scale)));
       samples.get(scale.id)?.push(sample);
       log(`round ${round + 1}/${rounds}: ${scale.id} ${seconds(sample.wallMs)}`);
     }
@@ -118,7 +119,7 @@ async function bench(work: string, quick: boolean): Promise<void> {
       continue;
     }
     const dir = path.join(work, "profiles", scale.id);
-    await measure("cli/render.ts", renderArgs(scale, path.join(work, "profiled")), [
+    await measure("dist/cli/render.js", renderArgs(scale, path.join(work, "profiled")), [
       "--cpu-prof",
       `--cpu-prof-dir=${dir}`,
     ]);

@@ -1,6 +1,6 @@
-// Preloaded into every measured child (`--import bench/usage.ts`): at exit, it writes the process's
+// Preloaded into every measured child (`--require dist/bench/usage.js`): at exit, it writes the process's
 // own resource usage to BENCH_USAGE_FILE. `maxRSS` is getrusage's ru_maxrss, the peak resident set of
-// the whole process (main thread, tsx's loader thread and the heap), in KiB.
+// the whole process (every thread and the heap), in KiB.
 import * as fs from "node:fs";
 
 const file = process.env.BENCH_USAGE_FILE;

@@ -26,3 +26,7 @@ node --import tsx --test --test-reporter=spec \
 # bounds the whole suite (its SIGTERM reaches the test processes, which stop their binaries).
 timeout --kill-after=30s 15m node --import tsx --test --test-reporter=spec \
   --test-concurrency=6 tests/e2e/*.test.ts
+
+# Last, alone: every command the docs show, in a scratch copy (tests/docs). It runs the full
+# benchmark, which would disturb the timing bounds of the end-to-end suite if they ran together.
+timeout --kill-after=30s 30m node --import tsx --test --test-reporter=spec tests/docs/*.test.ts
