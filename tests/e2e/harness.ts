@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { TestContext } from "node:test";
 import { promisify } from "node:util";
 import yaml from "js-yaml";
-import { PROJECT_DIR, requireTool, tempDir } from "../support/tools";
+import { cliCommand, PROJECT_DIR, requireTool, tempDir } from "../support/tools";
 import { type Labels, MetricsEndpoint } from "./metrics";
 import { groupAlive, processesMentioning, type Started, startProcess, stopProcess, tail } from "./processes";
 import {
@@ -122,11 +122,11 @@ export interface Rendered {
 
 /** `npm run render` in a child process, as users run it, without blocking the event loop. */
 export async function renderStackAsync(stackFile: string, out: string, stack = "e2e"): Promise<Rendered> {
-  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+  const [command, prefix] = cliCommand("render");
   try {
     const { stdout, stderr } = await run(
-      tsx,
-      ["cli/render.ts", "--stack", stack, "--out", out, "--config", stackFile],
+      command,
+      [...prefix, "--stack", stack, "--out", out, "--config", stackFile],
       // Generous: several renders may share two cores with the running binaries.
       { cwd: PROJECT_DIR, timeout: 240_000 },
     );
