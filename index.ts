@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlertRouting } from "./components/alertRouting";
 import { PROJECT, SECRET_CONFIG_KEYS } from "./core/conventions";
-import { ValidationError } from "./core/errors";
+import { formatIssue, ValidationError } from "./core/errors";
 import type { SecretPresence } from "./input/secrets";
 import { type CompiledStack, compileStack } from "./pipeline/compile";
 
@@ -62,6 +62,7 @@ async function main() {
     throw error;
   }
   const { model, plan, review, objects } = compiled;
+  for (const warning of model.warnings) pulumi.log.warn(formatIssue(warning));
   for (const warning of review.findings) pulumi.log.warn(`routing: ${warning.message}`);
   const emptyObject = pulumi.secret({} as Record<string, string>);
 
@@ -85,16 +86,8 @@ async function main() {
     alertmanagerConfig: alertRouting.alertmanagerConfigName,
     alertmanagerSecret: alertRouting.alertmanagerSecretName,
     summary: compiled.summary,
-    /** The routing matrix and the static checks' findings; `npm run render` writes them to routing.md. */
-    routing: {
-      moments: review.moments.map((moment) => ({
-        id: moment.id,
-        label: moment.label,
-        at: moment.at.toISOString(),
-      })),
-      matrix: review.matrix,
-      findings: review.findings,
-    },
+    // The routing matrix is not an output: it grows with alerts × tiers and would be copied into
+    // the state on every update. `npm run render` writes it to routing.md.
     /** Per team: its PagerDuty services and escalation policies, and its Slack channel. */
     teams: pulumi.output(
       Object.fromEntries(

@@ -126,7 +126,20 @@ export interface Router {
   receivers(labels: LabelSet): string[];
 }
 
+// The review, the summary and every policy route over the same config object: compile it once.
+const routers = new WeakMap<AmConfig, Router>();
+
+/** The router of a config, compiled once per config object (a config is not changed once routed). */
 export function createRouter(config: AmConfig): Router {
+  let router = routers.get(config);
+  if (!router) {
+    router = compileRouter(config);
+    routers.set(config, router);
+  }
+  return router;
+}
+
+function compileRouter(config: AmConfig): Router {
   const root = compileRoutes(config);
   return {
     root,

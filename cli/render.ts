@@ -21,8 +21,6 @@ import type { Violation } from "../policies/run";
 import { renderRoutingDoc } from "../render/routingDoc";
 import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
-import type { Finding } from "../review/lint";
-import type { MatrixRow, MomentId } from "../review/matrix";
 import { type DeclaredResource, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
 import { readStackFile, SECRET_PLACEHOLDER, withSecrets } from "./stackFile";
 
@@ -214,25 +212,22 @@ export async function render(
         }
       : resource,
   );
-  const routing = run.outputs.routing as
-    | { moments: { id: MomentId; label: string; at: string }[]; matrix: MatrixRow[]; findings: Finding[] }
-    | undefined;
   const amConfig = alertmanagerText ? (yaml.load(alertmanagerText) as AmConfig) : undefined;
   if (amConfig) {
     const keys = routeKeys(amConfig.route);
     emit(ROUTE_KEYS_FILE, `${JSON.stringify({ routes: keys }, null, 2)}\n`);
     for (const line of reKeyedRoutes(previousKeys ?? [], keys)) process.stderr.write(`${line}\n`);
   }
-  if (routing && amConfig) {
-    const moments = routing.moments.map((moment) => ({ ...moment, at: new Date(moment.at) }));
-    emit("routing.md", renderRoutingDoc(options.stack, amConfig, routing.matrix, moments, routing.findings));
+  if (amConfig) {
+    // The review the pipeline made of this config; the program logged its findings.
+    const { moments, matrix, findings } = compiled.review;
+    emit("routing.md", renderRoutingDoc(options.stack, amConfig, matrix, moments, findings));
   }
   emit("resources.json", `${JSON.stringify(maskSecrets(readable), null, 2)}\n`);
   const summary = typeof run.outputs.summary === "string" ? run.outputs.summary : "";
   const outputs = maskSecrets(run.outputs) as Record<string, unknown>;
-  // The summary and the routing review have files of their own.
+  // The summary has a file of its own.
   delete outputs.summary;
-  delete outputs.routing;
   emit("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   emit(
     "summary.md",

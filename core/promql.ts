@@ -12,8 +12,20 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
+// Validation and the policy pack parse the same expressions in one process; parse each once.
+const parsed = new Map<string, PromqlSyntaxError | null>();
+
 /** The first syntax error in an expression, or undefined when it parses. */
 export function findSyntaxError(expr: string): PromqlSyntaxError | undefined {
+  let found = parsed.get(expr);
+  if (found === undefined) {
+    found = syntaxError(expr) ?? null;
+    parsed.set(expr, found);
+  }
+  return found ?? undefined;
+}
+
+function syntaxError(expr: string): PromqlSyntaxError | undefined {
   if (expr.trim() === "") return { line: 1, column: 1, near: "" };
   let found: PromqlSyntaxError | undefined;
   parser.parse(expr).iterate({

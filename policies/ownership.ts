@@ -9,22 +9,28 @@ import { OWNER_DEFAULTS, OWNER_SCHEMA, type OwnerConfig, ownersOf } from "./owne
 import { stackPolicy } from "./policy";
 import { type DeclaredAlert, receiverTeam, type StackView } from "./view";
 
+type RoutedAlert = { alert: DeclaredAlert; teams: Set<string>; receivers: string[] };
+
+// Four policies ask where the same alerts go: route them once per view.
+const routed = new WeakMap<StackView, RoutedAlert[]>();
+
 /** Each routable alert with the teams its receivers belong to. */
-function routedAlerts(
-  view: StackView,
-  report: ReportViolation,
-): { alert: DeclaredAlert; teams: Set<string>; receivers: string[] }[] {
+function routedAlerts(view: StackView, report: ReportViolation): RoutedAlert[] {
   if (!view.alertmanager) {
     report("No Alertmanager config is declared, so no alert can be routed.");
     return [];
   }
+  const known = routed.get(view);
+  if (known) return known;
   const router = createRouter(view.alertmanager.config);
-  return view.alerts
+  const alerts = view.alerts
     .filter((alert) => alert.rule.labels?.[LABEL.severity] !== "info")
     .map((alert) => {
       const receivers = router.receivers({ ...alert.rule.labels, alertname: alert.rule.alert });
       return { alert, receivers, teams: new Set(receivers.map(receiverTeam)) };
     });
+  routed.set(view, alerts);
+  return alerts;
 }
 
 export const modelAlertsAvoidPlatformPolicy = stackPolicy<OwnerConfig>({

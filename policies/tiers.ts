@@ -31,37 +31,57 @@ export const tierCoveragePolicy = stackPolicy({
     const paging = new Set(
       am.receivers.filter((receiver) => receiver.pagerduty_configs?.length).map((r) => r.name),
     );
-    // The routes an alert reaches do not change with the hour, only whether they notify then; so
-    // they are matched once per label set, not once per hour of the week.
-    const pagesAt = (nodes: readonly RouteNode[], at: Date) =>
-      nodes
-        .filter((node) => paging.has(node.receiver) && routeStatusAt(am, node, at).active)
-        .map((node) => node.receiver);
+    // Whether a route notifies depends only on the hour, and thousands of alerts reach the same few
+    // routes: each paging route's hours are read once, and each set of routes' paging hours once.
+    const routeHours = new Map<RouteNode, boolean[]>();
+    const activeHours = (node: RouteNode) => {
+      let hours = routeHours.get(node);
+      if (!hours) {
+        hours = WEEK.map((at) => paging.has(node.receiver) && routeStatusAt(am, node, at).active);
+        routeHours.set(node, hours);
+      }
+      return hours;
+    };
+    const setHours = new Map<string, boolean[]>();
+    const pagingHours = (nodes: readonly RouteNode[]) => {
+      const key = nodes.map((node) => node.index.join(".")).join("|");
+      let hours = setHours.get(key);
+      if (!hours) {
+        const each = nodes.map(activeHours);
+        hours = WEEK.map((_, hour) => each.some((node) => node[hour]));
+        setHours.set(key, hours);
+      }
+      return hours;
+    };
+    const tierHours = new Map(
+      Object.entries(config.tiers)
+        .filter(([, coverage]) => coverage === "business-hours")
+        .map(([tier]) => [tier, WEEK.map((at) => namedIntervalsContain(am, [tierIntervalName(tier)], at))]),
+    );
     for (const { rule, vertical, defaultTier, resource } of view.alerts) {
       const labels: Record<string, string> = { ...rule.labels, alertname: rule.alert };
       if (labels[LABEL.severity] === "info") continue;
       for (const [tier, coverage] of Object.entries(config.tiers)) {
         if (coverage === "24x7") continue;
-        const tieredRoutes = router.match({ ...labels, [LABEL.tier]: tier });
-        const outside = WEEK.find(
-          (at) =>
-            pagesAt(tieredRoutes, at).length > 0 &&
-            (coverage === "email-only" || !namedIntervalsContain(am, [tierIntervalName(tier)], at)),
+        const pages = pagingHours(router.match({ ...labels, [LABEL.tier]: tier }));
+        const inHours = tierHours.get(tier) ?? [];
+        const outside = WEEK.findIndex(
+          (_, hour) => pages[hour] && (coverage === "email-only" || !inHours[hour]),
         );
-        if (outside) {
+        if (outside >= 0) {
           report(
-            `Alert ${rule.alert} in ${vertical} pages under the ${coverage} tier ${tier} at ${outside.toISOString()}, outside what the tier covers.`,
+            `Alert ${rule.alert} in ${vertical} pages under the ${coverage} tier ${tier} at ${WEEK[outside].toISOString()}, outside what the tier covers.`,
             resource.urn,
           );
         }
       }
       const critical = labels[LABEL.severity] === "critical" || labels[LABEL.severity] === "page";
       if (critical && defaultTier && config.tiers[defaultTier] === "24x7") {
-        const routes = router.match(labels);
-        const unpaged = WEEK.find((at) => pagesAt(routes, at).length === 0);
-        if (unpaged) {
+        const pages = pagingHours(router.match(labels));
+        const unpaged = pages.indexOf(false);
+        if (unpaged >= 0) {
           report(
-            `Critical alert ${rule.alert} of the 24x7 vertical ${vertical} pages nobody at ${unpaged.toISOString()}.`,
+            `Critical alert ${rule.alert} of the 24x7 vertical ${vertical} pages nobody at ${WEEK[unpaged].toISOString()}.`,
             resource.urn,
           );
         }

@@ -92,7 +92,19 @@ function metadata(resource: PolicyResourceLike) {
 /** The team a receiver belongs to: `<team>` or `<team>-<qualifier>`. */
 export const receiverTeam = (receiver: string): string => parseReceiverName(receiver).team;
 
+// Every policy reads the same view of one stack: built once per resource list, not once per policy.
+const views = new WeakMap<readonly PolicyResourceLike[], StackView>();
+
 export function buildView(resources: readonly PolicyResourceLike[]): StackView {
+  let view = views.get(resources);
+  if (!view) {
+    view = readView(resources);
+    views.set(resources, view);
+  }
+  return view;
+}
+
+function readView(resources: readonly PolicyResourceLike[]): StackView {
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   let alertmanager: StackView["alertmanager"];
   for (const resource of [...ofType(TYPES.configMap), ...ofType(TYPES.secret)]) {
