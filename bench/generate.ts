@@ -2,9 +2,9 @@
 // production catalogues (alerts/*.yaml) and Pulumi.prod.yaml, so every generated stack passes the
 // program's own validation for the same reasons production does.
 //
-// `npx tsx bench/generate.ts --verticals 60 --alerts 100 [--tools 0] [--teams 0] --out <dir>`
+// `node dist/bench/generate.js --verticals 60 --alerts 100 [--tools 0] [--teams 0] --out <dir>`
 // writes <dir>/Pulumi.<stack>.yaml and <dir>/alerts/bench-v<n>.yaml; render it with
-// `npx tsx cli/render.ts --stack <stack> --config <dir>/Pulumi.<stack>.yaml --out <out>`.
+// `npm run render -- --stack <stack> --config <dir>/Pulumi.<stack>.yaml --out <out>`.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
@@ -215,7 +215,7 @@ function main(): void {
   const valid = Object.values(shape).every((value) => Number.isInteger(value) && value >= 0);
   if (!out || !valid || shape.verticals < 1 || shape.alertsPerVertical < 1) {
     process.stderr.write(
-      "usage: npx tsx bench/generate.ts --out <dir> [--verticals 60] [--alerts 100] [--tools 0] [--teams 0]\n",
+      "usage: node dist/bench/generate.js --out <dir> [--verticals 60] [--alerts 100] [--tools 0] [--teams 0]\n",
     );
     process.exit(2);
   }

@@ -1,6 +1,6 @@
 // Reads a `node --cpu-prof` profile: the functions and files with the most self time, the project
 // functions with the most total time, and the render's time split by what it was doing.
-// `npx tsx bench/profile.ts <file.cpuprofile> [top]` prints them, so a hot spot shows without a browser.
+// `node dist/bench/profile.js <file.cpuprofile> [top]` prints them, so a hot spot shows without a browser.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -64,7 +64,7 @@ const STEPS: readonly [RegExp, string][] = [
 ];
 
 export const CATEGORY = {
-  loading: "loading modules (require, import, tsx)",
+  loading: "loading modules (require, import)",
   runtime: "Pulumi runtime (registering resources, serialising inputs)",
   gc: "garbage collection",
   idle: "idle (waiting for I/O or the loader thread)",
@@ -155,10 +155,7 @@ function busyUs(profile: CpuProfile): number {
   return us;
 }
 
-/**
- * The main thread's profile among those one run wrote (tsx's loader thread writes one too, mostly
- * idle): the busiest.
- */
+/** The main thread's profile among those one run wrote (a worker thread would write its own): the busiest. */
 export function readMainProfile(dir: string): CpuProfile {
   const profiles = fs
     .readdirSync(dir)
@@ -171,7 +168,7 @@ export function readMainProfile(dir: string): CpuProfile {
 function main(): void {
   const [file, count] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write("usage: npx tsx bench/profile.ts <file.cpuprofile> [top]\n");
+    process.stderr.write("usage: node dist/bench/profile.js <file.cpuprofile> [top]\n");
     process.exit(2);
   }
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;

@@ -43,6 +43,10 @@ function pagerdutyKey(figures: OutputFigures): string {
     .join(", ");
 }
 
+const PROD_TARGET = "prod render at most 2.0× the floor";
+const HUNDRED_TARGET = "100× catalogue at most 3× the floor";
+const MEMORY_TARGET = "peak memory at most 2× the floor's, at prod and at 100×";
+
 interface Target {
   name: string;
   figure: string;
@@ -60,21 +64,26 @@ function targets(results: BenchResults): Target[] {
   }));
   const exponent = growthExponent(results, (summary) => summary.wallMs);
   const flat = ["prod", "10x", "100x"].map((id) => pagerdutyKey(scale(results, id).figures));
+  const paired = (result: ScaleResult, summary: Summary) =>
+    result.pairedRatio ?? summary.wallMs / floor.wallMs;
+  const prodRatio = paired(scale(results, "prod"), prod);
+  const hundredRatio = paired(scale(results, "100x"), hundred);
+  const memoryAt = memory.filter((entry) => entry.id === "prod" || entry.id === "100x");
   return [
     {
-      name: "prod render under 1.5× the floor",
-      figure: `${times(prod.wallMs / floor.wallMs)} (${seconds(prod.wallMs)} against ${seconds(floor.wallMs)})`,
-      met: prod.wallMs < 1.5 * floor.wallMs,
+      name: PROD_TARGET,
+      figure: `${times(prodRatio)}, paired median (${seconds(prod.wallMs)} against ${seconds(floor.wallMs)})`,
+      met: prodRatio <= 2,
     },
     {
-      name: "100× catalogue under 3× the floor",
-      figure: `${times(hundred.wallMs / floor.wallMs)} (${seconds(hundred.wallMs)})`,
-      met: hundred.wallMs < 3 * floor.wallMs,
+      name: HUNDRED_TARGET,
+      figure: `${times(hundredRatio)}, paired median (${seconds(hundred.wallMs)})`,
+      met: hundredRatio <= 3,
     },
     {
-      name: "peak memory under 2× the floor's",
+      name: MEMORY_TARGET,
       figure: memory.map((entry) => `${entry.id} ${times(entry.ratio)}`).join(", "),
-      met: memory.every((entry) => entry.ratio < 2),
+      met: memoryAt.every((entry) => entry.ratio <= 2),
     },
     {
       name: "time grows no faster than linearly in alerts",
@@ -229,36 +238,39 @@ function explanations(results: BenchResults, missed: Target[]): string[] {
     const where = shares ? `; its profile's largest parts: ${shares}` : "";
     return `it spends ${seconds(extra)} of CPU time beyond the floor's ${seconds(results.floor.cpuMs)}${where}`;
   };
-  if (names.has("prod render under 1.5× the floor")) {
+  if (names.has(PROD_TARGET)) {
     lines.push(
-      `- **prod render**: ${describe("prod")}. That is fixed work every render does, whatever the catalogue:`,
-      "  loading what the floor does not (the project's TypeScript through tsx, zod, the PromQL parser, the",
-      "  policy pack, the PrometheusRule CRD schema through the ESM loader, @slack/web-api); registering ~100",
-      "  resources through the Pulumi runtime, each with its promises, stack traces and a protobuf round trip,",
-      "  as `pulumi up` does; serialising the Slack channel provider's code, for which the runtime opens an",
-      "  inspector session that is first told about every loaded script; validating the catalogues twice (the",
-      "  render needs the plan for the secrets, rule tests and policy config before the program runs, and the",
-      "  program validates its own input); and the policy pack. Nothing in it grows with alerts.",
+      `- **prod render**: ${describe("prod")}. What is left is fixed work every render does, whatever the`,
+      "  catalogue, most of it inside the Pulumi runtime, as `pulumi up` does it: serialising the Slack",
+      "  channel provider's code, for which the runtime opens an inspector session that V8 first tells",
+      "  about every loaded script (about 15 MB of JavaScript that @pulumi/pulumi loads, TypeScript's",
+      "  8.7 MB among it), then walks the provider's closure (about a fifth of a prod render, measured by",
+      "  rendering without the dynamic provider); registering ~100 resources, each with its promises,",
+      "  stack traces and a protobuf round trip; and the garbage of both. The project's own share is",
+      "  small: compiling the stack once (validation, PromQL parsing, plan, review, the PrometheusRule CRD",
+      "  schema check) and the policy pack (under a tenth of the render each). The render runs compiled",
+      "  JavaScript from dist/, so nothing is transpiled at run time.",
     );
   }
-  if (names.has("100× catalogue under 3× the floor")) {
+  if (names.has(HUNDRED_TARGET)) {
     lines.push(
-      `- **100× catalogue**: ${describe("100x")}. Every part is linear in alerts: validating the catalogues`,
-      "  twice (YAML, schema, parsing each PromQL expression), the Pulumi runtime copying each",
+      `- **100× catalogue**: ${describe("100x")}. Every part is linear in alerts: validating the`,
+      "  catalogues (YAML, schema, each PromQL expression parsed once), the Pulumi runtime copying each",
       "  PrometheusRule's groups through protobuf and back (the mock engine returns the inputs as the",
-      "  resource's state, as a provider does), the garbage those copies leave, the policy pack (each alert",
-      "  under each tier at each hour of a week), and writing the outputs (see files written below).",
+      "  resource's state, as a provider does), the garbage those copies leave, the policy pack and the",
+      "  routing matrix (each alert under each tier), and writing the outputs (see files written below).",
     );
   }
-  if (names.has("peak memory under 2× the floor's")) {
+  if (names.has(MEMORY_TARGET)) {
     const over = results.scales.filter(
-      (result) => result.timing && result.timing.maxRssKiB >= 2 * results.floor.maxRssKiB,
+      (result) => result.timing && result.timing.maxRssKiB > 2 * results.floor.maxRssKiB,
     );
     lines.push(
-      `- **peak memory**: ${over.map((result) => result.scale.id).join(", ")} goes over. At its peak the render`,
-      "  holds the catalogue several times: the render's and the program's models, the rule objects, the",
-      "  Pulumi runtime's serialised inputs and the mock engine's record of them, and the text of",
-      "  resources.json. Memory grows with alerts (see the growth figures below); prod stays at",
+      `- **peak memory**: ${over.map((result) => result.scale.id).join(", ")} goes over. What the render keeps`,
+      "  is small (the compiled stack, the declared resources: about 80 MiB of heap at 100× after a full",
+      "  garbage collection); the peak is garbage V8 has not yet collected, most of it the Pulumi runtime's",
+      "  protobuf copies of the rule objects while about a hundred resources register at once. Memory",
+      "  grows with alerts (see the growth figures below); prod stays at",
       `  ${times(timing(scale(results, "prod")).maxRssKiB / results.floor.maxRssKiB)} the floor.`,
     );
   }
@@ -290,7 +302,7 @@ export function renderReport(results: BenchResults): string {
     `Written by \`npm run bench\` (bench/run.ts) on ${results.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC; regenerate it rather than edit it.${results.quick ? " **Quick run: one run per figure, not medians.**" : ""}`,
     "",
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory, ${m.os}.`,
-    `- Node.js ${m.node}; every measured process runs \`node --import tsx\` (tsx registered in process), the floor included.`,
+    `- Node.js ${m.node}; every measured process is plain \`node\` on compiled JavaScript from dist/ (the render as \`npm run render\` runs it once the build is current), the floor included.`,
     `- Load average (1 min) on these ${m.cores} cores: ${load.start.toFixed(2)} at the start, ${during[0]?.toFixed(2)}–${during[during.length - 1]?.toFixed(2)} (median ${(during[Math.floor(during.length / 2)] ?? 0).toFixed(2)}) while measuring, ${load.end.toFixed(2)} at the end. Other processes share the machine; wall times are medians for that reason, and CPU times are given beside them.`,
     `- The whole run took ${(results.totalMs / 60000).toFixed(1)} min.${results.skipped.length > 0 ? ` To stay within ten minutes it left out ${results.skipped.join("; ")}.` : ""}`,
     "",
@@ -338,14 +350,15 @@ export function renderReport(results: BenchResults): string {
     "  copy a production vertical's catalogue (its groups repeated under new names until the vertical has",
     "  the asked number of alerts, SLOs once), so they pass the program's own validation. The alerts column",
     "  counts rendered alerting rules, SLO burn-rate alerts included.",
-    "- **Wall time.** `process.hrtime` around a child `node --import tsx cli/render.ts --stack … --out …",
+    "- **Wall time.** `process.hrtime` around a child `node dist/cli/render.js --stack … --out …",
     "  [--config …]`, from spawn to exit. Rounds interleave the floor and every stack, so a change of load",
-    "  during the run reaches all of them. Median of the runs shown; min–max beside it.",
-    "- **The floor.** The same command on bench/floor.ts, which only imports @pulumi/pulumi,",
+    "  during the run reaches all of them. Median of the runs shown; min–max beside it. The targets' ×",
+    "  figures are paired: each run's time over the floor's of the same round, then the median of those.",
+    "- **The floor.** Plain `node dist/bench/floor.js`, which only loads @pulumi/pulumi,",
     "  @pulumi/pagerduty and @pulumi/kubernetes: no render can take less.",
-    "- **Peak memory and CPU time.** bench/usage.ts, preloaded into each child, writes",
-    "  `process.resourceUsage()` at exit: `maxRSS` (the process's peak resident set, loader thread",
-    "  included) and user + system CPU time.",
+    "- **Peak memory and CPU time.** bench/usage.ts (`--require dist/bench/usage.js`), preloaded into",
+    "  each child, writes `process.resourceUsage()` at exit: `maxRSS` (the process's peak resident set,",
+    "  every thread included) and user + system CPU time.",
     "- **Growth.** The exponent b in (time − prod's time) ∝ (alerts − prod's alerts)^b between 10× and",
     "  100×: 1 is linear; prod's fixed cost is taken out so that it cannot hide a super-linear term.",
     "- **Declared resources, config size, routes, shards.** Read from the last run's `resources.json` and",
@@ -356,8 +369,8 @@ export function renderReport(results: BenchResults): string {
     "  evaluator is timed in the benchmark's own process; amtool is run once per alert (it has no batch",
     "  mode), so its figure includes a Go process start and a config parse per answer, which is how the",
     "  conformance test and a reviewer use it.",
-    "- **Profiles.** `node --cpu-prof --import tsx cli/render.ts …`, summarised by bench/profile.ts, which",
-    "  also prints a profile's top functions: `npx tsx bench/profile.ts <file.cpuprofile>` (bench/README.md).",
+    "- **Profiles.** `node --cpu-prof dist/cli/render.js …`, summarised by bench/profile.ts, which",
+    "  also prints a profile's top functions: `node dist/bench/profile.js <file.cpuprofile>` (bench/README.md).",
     "",
   ].join("\n");
 }

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { PROJECT_DIR } from "../pipeline/projectFiles";
 import { outputFigures } from "./figures";
 import { generateStack, prodStack, type StackShape } from "./generate";
-import { measure, type Sample, summarise } from "./measure";
+import { measure, median, type Sample, summarise } from "./measure";
 import { type ProfileSummary, readMainProfile, summarise as summariseProfile } from "./profile";
 import { renderReport } from "./report";
 import { routingFigures } from "./routing";
@@ -82,6 +82,8 @@ async function bench(work: string, quick: boolean): Promise<void> {
   // Rounds interleave the floor and every scale, so a change of machine load during the run reaches
   // all of them instead of skewing one. A scale with no timed runs renders once, in the first round.
   const floorSamples: Sample[] = [];
+  /** Per scale, its wall time over the floor's of the same round: the paired ratios. */
+  const ratios = new Map<string, number[]>(scales.map((scale) => [scale.id, []]));
   const samples = new Map<string, Sample[]>(scales.map((scale) => [scale.id, []]));
   const during: number[] = [];
   const floorRuns = wanted(5);
@@ -96,15 +98,18 @@ async function bench(work: string, quick: boolean): Promise<void> {
       break;
     }
     const roundStart = elapsedMs();
+    let floorOfRound: Sample | undefined;
     if (round < floorRuns) {
       during.push(os.loadavg()[0]);
-      floorSamples.push(await measure("dist/bench/floor.js"));
+      floorOfRound = await measure("dist/bench/floor.js");
+      floorSamples.push(floorOfRound);
     }
     for (const scale of scales) {
       if (round >= Math.max(1, wanted(scale.runs))) continue;
       during.push(os.loadavg()[0]);
       const sample = await measure("dist/cli/render.js", renderArgs(scale, outDir(scale)));
       samples.get(scale.id)?.push(sample);
+      if (floorOfRound && scale.runs > 0) ratios.get(scale.id)?.push(sample.wallMs / floorOfRound.wallMs);
       log(`round ${round + 1}/${rounds}: ${scale.id} ${seconds(sample.wallMs)}`);
     }
     lastRoundMs = elapsedMs() - roundStart;
@@ -130,6 +135,7 @@ async function bench(work: string, quick: boolean): Promise<void> {
   const results: ScaleResult[] = scales.map((scale) => ({
     scale,
     timing: scale.runs > 0 ? summarise(samples.get(scale.id) ?? []) : undefined,
+    pairedRatio: (ratios.get(scale.id) ?? []).length > 0 ? median(ratios.get(scale.id) ?? []) : undefined,
     figures: outputFigures(path.join(outDir(scale), scale.stack)),
     profile: profiles.get(scale.id),
   }));

@@ -22,6 +22,8 @@ export interface ScaleResult {
   scale: Scale;
   /** Absent for a scale rendered once for its figures only. */
   timing?: Summary;
+  /** Median of this scale's wall time over the floor's, run by run in the same round (paired). */
+  pairedRatio?: number;
   figures: OutputFigures;
   profile?: ProfileSummary;
 }

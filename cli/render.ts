@@ -239,10 +239,6 @@ export async function render(
 }
 
 async function main(): Promise<void> {
-  // The Pulumi runtime takes a stack trace for every promise and resource it creates; with the source
-  // maps tsx turns on, each one is mapped back to TypeScript: about a sixth of a prod render. The
-  // render prints messages, never stacks, so it does without them.
-  process.setSourceMapsEnabled(false);
   const options = parseArgs(process.argv.slice(2));
   try {
     const { written, violations } = await render(options);

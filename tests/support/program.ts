@@ -1,6 +1,6 @@
 // Runs the real program for a stack under the mock engine, with recognisable test secrets.
 import * as path from "node:path";
-import { type DeclaredResource, isSecretValue, type ProgramRun, runProgram } from "../../cli/mockEngine";
+import { type DeclaredResource, type ProgramRun, runProgram } from "../../cli/mockEngine";
 import { readStackFile, type StackFile, withSecrets } from "../../cli/stackFile";
 import { PROJECT_DIR } from "./tools";
 
@@ -25,7 +25,7 @@ export function named(run: ProgramRun, name: string): DeclaredResource {
   return found;
 }
 
-export const unwrap = (value: unknown): unknown => (isSecretValue(value) ? value.value : value);
+export { plain as unwrap } from "../../core/secretValues";
 
 export const PD = {
   team: "pagerduty:index/team:Team",
