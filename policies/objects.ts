@@ -2,7 +2,7 @@
 // size Kubernetes accepts.
 import { ALERTMANAGER_CONFIG_KEY } from "../core/conventions";
 import { stackPolicy } from "./policy";
-import { plain, TYPES } from "./view";
+import { plain, secretData, TYPES } from "./view";
 
 const SECRET_PATTERNS = [/hooks\.slack\.com\/services\//, /\bxox[abpr]-[A-Za-z0-9-]+/];
 
@@ -25,8 +25,7 @@ export const noPlainSecretsPolicy = stackPolicy({
   check(view, config, report) {
     const secrets = new Set<string>();
     for (const secret of view.ofType(TYPES.secret)) {
-      const data = (plain(secret.props.stringData) ?? {}) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(data)) {
+      for (const [key, value] of Object.entries(secretData(secret))) {
         // The operator's config Secret holds alertmanager.yaml, which refers to secrets by file only.
         if (key === ALERTMANAGER_CONFIG_KEY) continue;
         for (const text of strings(value)) secrets.add(text);

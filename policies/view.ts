@@ -62,10 +62,16 @@ export interface StackView {
 export const TYPES = RESOURCE_TYPES;
 export { plain };
 
+/** A map of strings; an entry the engine does not know yet (a preview's unknown value) is left out. */
 function stringMap(value: unknown): Record<string, string> {
   const record = plain(value);
   if (record === null || typeof record !== "object") return {};
-  return Object.fromEntries(Object.entries(record).map(([key, entry]) => [key, String(plain(entry))]));
+  return Object.fromEntries(
+    Object.entries(record).flatMap(([key, entry]) => {
+      const known = plain(entry);
+      return known === undefined || known === null ? [] : [[key, String(known)]];
+    }),
+  );
 }
 
 /**
