@@ -86,8 +86,16 @@ async function main() {
     alertmanagerConfig: alertRouting.alertmanagerConfigName,
     alertmanagerSecret: alertRouting.alertmanagerSecretName,
     summary: compiled.summary,
-    // The routing matrix is not an output: it grows with alerts × tiers and would be copied into
-    // the state on every update. `npm run render` writes it to routing.md.
+    /** The routing matrix and the static checks' findings; `npm run render` writes them to routing.md. */
+    routing: {
+      moments: review.moments.map((moment) => ({
+        id: moment.id,
+        label: moment.label,
+        at: moment.at.toISOString(),
+      })),
+      matrix: review.matrix,
+      findings: review.findings,
+    },
     /** Per team: its PagerDuty services and escalation policies, and its Slack channel. */
     teams: pulumi.output(
       Object.fromEntries(

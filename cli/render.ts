@@ -219,15 +219,16 @@ export async function render(
     for (const line of reKeyedRoutes(previousKeys ?? [], keys)) process.stderr.write(`${line}\n`);
   }
   if (amConfig) {
-    // The review the pipeline made of this config; the program logged its findings.
+    // The review the pipeline made of this config, which the program also returns as its output.
     const { moments, matrix, findings } = compiled.review;
     emit("routing.md", renderRoutingDoc(options.stack, amConfig, matrix, moments, findings));
   }
   emit("resources.json", `${JSON.stringify(maskSecrets(readable), null, 2)}\n`);
   const summary = typeof run.outputs.summary === "string" ? run.outputs.summary : "";
   const outputs = maskSecrets(run.outputs) as Record<string, unknown>;
-  // The summary has a file of its own.
+  // The summary and the routing review have files of their own.
   delete outputs.summary;
+  delete outputs.routing;
   emit("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   emit(
     "summary.md",
