@@ -61,6 +61,17 @@ module.exports = {
       to: { pathNot: "^(alertmanager/|node_modules/)|^node:|^(fs|path|os|util|vm|inspector)$", dependencyTypesNot: ["core"] },
     },
     {
+      name: "entry-points-call-the-pipeline",
+      comment:
+        "index.ts, cli/ and bench/ get the model, plan, configs, objects and review from pipeline/compile.ts; they may import the stages' types, never call a stage themselves.",
+      severity: "error",
+      from: { path: "^(index\\.ts|cli/|bench/)" },
+      to: {
+        path: "^(input/(model|catalogue|config|checks/)|plan/(plan|routes|receivers|ruleFiles|ruleTests|onCall|coverage)|render/(alertmanager|kubernetes|kubernetesChecks|summary|shards|rules)|review/(review|matrix|lint)|slo/)",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "product-never-imports-tests",
       severity: "error",
       from: { pathNot: "^tests/" },
