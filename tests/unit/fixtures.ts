@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
 import { type Issue, ValidationError } from "../../core/errors";
+import type { RenderedRule } from "../../core/rules";
 import { type AlertingModel, buildModel, type ModelInput } from "../../input/model";
 
 export const PREFIX = "agent-alert-routing:";
@@ -13,16 +14,8 @@ export const STACK_FILE = "Pulumi.test.yaml";
 export const HEALTHCARE_FILE = "alerts/healthcare.yaml";
 export const REAL_ESTATE_FILE = "alerts/real-estate.yaml";
 
-export interface RuleFixture {
-  alert?: string;
-  record?: string;
-  expr: string;
-  for?: string;
-  keep_firing_for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
+/** A catalogue rule as the tests write it, with room for fields the schema must refuse. */
+export type RuleFixture = RenderedRule & { [field: string]: unknown };
 
 export interface GroupFixture {
   name: string;
