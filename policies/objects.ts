@@ -2,7 +2,7 @@
 // size Kubernetes accepts.
 import { ALERTMANAGER_CONFIG_KEY } from "../core/conventions";
 import { stackPolicy } from "./policy";
-import { plain, secretData, TYPES } from "./view";
+import { plain, secretData, stringMap, TYPES } from "./view";
 
 const SECRET_PATTERNS = [/hooks\.slack\.com\/services\//, /\bxox[abpr]-[A-Za-z0-9-]+/];
 
@@ -60,12 +60,10 @@ export const objectSizePolicy = stackPolicy({
   configSchema: { limitBytes: { type: "integer", minimum: 1 } },
   check(view, config, report) {
     for (const resource of [...view.ofType(TYPES.configMap), ...view.ofType(TYPES.secret)]) {
+      // What a preview does not know yet is not counted; the update that knows it is judged again.
       const bytes = ["data", "stringData", "binaryData"]
-        .flatMap((field) => Object.entries((plain(resource.props[field]) ?? {}) as Record<string, unknown>))
-        .reduce(
-          (sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(String(plain(value))),
-          0,
-        );
+        .flatMap((field) => Object.entries(stringMap(resource.props[field])))
+        .reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
       if (bytes > config.limitBytes) {
         report(
           `${resource.type.split(":").pop()} ${resource.name} holds ${bytes} bytes, over ${config.limitBytes}.`,

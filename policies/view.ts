@@ -62,14 +62,28 @@ export interface StackView {
 export const TYPES = RESOURCE_TYPES;
 export { plain };
 
+/**
+ * An entry's value, or undefined while the engine does not know it: on a first preview a stack policy
+ * reads resources through a proxy that throws on an unknown value, and one unknown file of a Secret
+ * must not stop every policy that reads the Secret's other files.
+ */
+function known(record: object, key: string): unknown {
+  try {
+    return plain((record as Record<string, unknown>)[key]);
+  } catch (error) {
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") return undefined;
+    throw error;
+  }
+}
+
 /** A map of strings; an entry the engine does not know yet (a preview's unknown value) is left out. */
-function stringMap(value: unknown): Record<string, string> {
+export function stringMap(value: unknown): Record<string, string> {
   const record = plain(value);
   if (record === null || typeof record !== "object") return {};
   return Object.fromEntries(
-    Object.entries(record).flatMap(([key, entry]) => {
-      const known = plain(entry);
-      return known === undefined || known === null ? [] : [[key, String(known)]];
+    Object.keys(record).flatMap((key) => {
+      const entry = known(record, key);
+      return entry === undefined || entry === null ? [] : [[key, String(entry)]];
     }),
   );
 }
@@ -98,6 +112,21 @@ function metadata(resource: PolicyResourceLike) {
 /** The team a receiver belongs to: `<team>` or `<team>-<qualifier>`. */
 export const receiverTeam = (receiver: string): string => parseReceiverName(receiver).team;
 
+// CrossGuard hands each policy its own copy of the resources, so the same texts arrive once per
+// policy: parse each once. The parsed objects are shared and never changed.
+const texts = new Map<string, unknown>();
+const TEXTS_KEPT = 512;
+
+function parsed(text: string): unknown {
+  let value = texts.get(text);
+  if (value === undefined) {
+    value = yaml.load(text);
+    if (texts.size >= TEXTS_KEPT) texts.clear();
+    texts.set(text, value);
+  }
+  return value;
+}
+
 // Every policy reads the same view of one stack: built once per resource list, not once per policy.
 const views = new WeakMap<readonly PolicyResourceLike[], StackView>();
 
@@ -116,7 +145,7 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
   for (const resource of [...ofType(TYPES.configMap), ...ofType(TYPES.secret)]) {
     const data = resource.type === TYPES.secret ? secretData(resource) : stringMap(resource.props.data);
     if (data[ALERTMANAGER_CONFIG_KEY] && !alertmanager) {
-      alertmanager = { config: yaml.load(data[ALERTMANAGER_CONFIG_KEY]) as AmConfig, resource };
+      alertmanager = { config: parsed(data[ALERTMANAGER_CONFIG_KEY]) as AmConfig, resource };
     }
   }
   // In `both` mode ConfigMaps and PrometheusRules carry the same rules: read the ConfigMaps only.
@@ -132,7 +161,7 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
         ? ((resource.props.spec as { groups?: RuleGroupLike[] })?.groups ?? [])
         : Object.entries(stringMap(resource.props.data))
             .filter(([key]) => key.endsWith(".rules.yaml"))
-            .flatMap(([, text]) => (yaml.load(text) as { groups?: RuleGroupLike[] })?.groups ?? [])
+            .flatMap(([, text]) => (parsed(text) as { groups?: RuleGroupLike[] })?.groups ?? [])
     ).map((group) => ({ ...group, rules: group.rules ?? [], resource, shard }));
     let entry = byVertical.get(vertical);
     if (!entry) {

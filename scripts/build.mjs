@@ -1,5 +1,6 @@
-// Compiles the program, the CLI, the policy pack and the bench from TypeScript to CommonJS in dist/,
-// one file per module, with esbuild. `npm ci` runs it (the `prepare` script), and so does every
+// Compiles the program, the CLI and the bench from TypeScript to CommonJS in dist/, one file per
+// module, with esbuild; and bundles the policy pack into policies/dist/index.js with the code it
+// imports, so the pack stands on its own (`pulumi policy publish` packs policies/ alone). `npm ci` runs it (the `prepare` script), and so does every
 // `npm run` command before it starts, which costs a directory walk when nothing changed.
 // `node scripts/build.mjs --force` rebuilds everything; `--check` exits 1 when dist/ is stale.
 import * as fs from "node:fs";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(ROOT, "dist");
 const STAMP = path.join(OUT, ".build");
+const PACK_OUT = path.join(ROOT, "policies", "dist");
 /** The product code; tests run from their TypeScript through tsx. */
 const SOURCES = [
   "index.ts",
@@ -26,7 +28,7 @@ const SOURCES = [
   "bench",
 ];
 /** A change to these changes what the build produces. */
-const INPUTS = ["package-lock.json", "tsconfig.json", "scripts/build.mjs"];
+const INPUTS = ["package-lock.json", "tsconfig.json", "scripts/build.mjs", "policies/package.json"];
 
 function sourceFiles() {
   const files = [];
@@ -45,7 +47,7 @@ function sourceFiles() {
 
 /** The build is current when its stamp lists the same files and nothing is newer than the stamp. */
 function isCurrent(files) {
-  if (!fs.existsSync(STAMP)) return false;
+  if (!fs.existsSync(STAMP) || !fs.existsSync(path.join(PACK_OUT, "index.js"))) return false;
   const stamp = fs.statSync(STAMP);
   if (fs.readFileSync(STAMP, "utf8") !== files.join("\n")) return false;
   return [...files, ...INPUTS].every((file) => {
@@ -74,6 +76,20 @@ async function main() {
     platform: "node",
     target: "node20",
     // Messages name the TypeScript file; the program never prints a stack trace to its users.
+    sourcemap: false,
+    logLevel: "warning",
+  });
+  fs.rmSync(PACK_OUT, { recursive: true, force: true });
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ["policies/index.ts"],
+    outfile: path.join(PACK_OUT, "index.js"),
+    bundle: true,
+    // The pack's own dependencies (policies/package.json); everything else it imports is inside.
+    external: ["@pulumi/policy", "@pulumi/pulumi"],
+    format: "cjs",
+    platform: "node",
+    target: "node20",
     sourcemap: false,
     logLevel: "warning",
   });
