@@ -11,6 +11,7 @@ import {
 } from "./ownership";
 import { escalationLevelsPolicy, protectedOnCallPolicy, servicesPerTeamPolicy } from "./pagerduty";
 import type { AlertRoutingPolicy } from "./policy";
+import { valuesKnownAtPreviewPolicy } from "./preview";
 import { tierCoveragePolicy } from "./tiers";
 
 /** The catalogue's named checks first (the same ones validation runs), then the stack's own rules. */
@@ -27,4 +28,5 @@ export const allPolicies: AlertRoutingPolicy[] = [
   protectedOnCallPolicy,
   objectSizePolicy,
   sloCoveredThresholdPolicy,
+  valuesKnownAtPreviewPolicy,
 ];

@@ -57,6 +57,8 @@ export interface StackView {
   verticals: DeclaredVertical[];
   alerts: DeclaredAlert[];
   recordingRules: { vertical: string; rule: RenderedRule; resource: PolicyResourceLike }[];
+  /** Values of Secrets the engine does not know yet (a first preview), which the policies step around. */
+  unknowns: { resource: PolicyResourceLike; field: string }[];
 }
 
 export const TYPES = RESOURCE_TYPES;
@@ -77,12 +79,14 @@ function known(record: object, key: string): unknown {
 }
 
 /** A map of strings; an entry the engine does not know yet (a preview's unknown value) is left out. */
-export function stringMap(value: unknown): Record<string, string> {
+export function stringMap(value: unknown, onUnknown?: (key: string) => void): Record<string, string> {
   const record = plain(value);
   if (record === null || typeof record !== "object") return {};
   return Object.fromEntries(
     Object.keys(record).flatMap((key) => {
       const entry = known(record, key);
+      // The offline runner marks a value nobody knows yet as undefined; the engine, as above.
+      if (entry === undefined) onUnknown?.(key);
       return entry === undefined || entry === null ? [] : [[key, String(entry)]];
     }),
   );
@@ -92,14 +96,16 @@ export function stringMap(value: unknown): Record<string, string> {
  * A Secret's files. The program declares `stringData`; the engine hands a stack policy the
  * provider's outputs, where Kubernetes keeps only base64 `data`. Both are read.
  */
-export function secretData(resource: PolicyResourceLike): Record<string, string> {
+export function secretData(
+  resource: PolicyResourceLike,
+  onUnknown?: (field: string) => void,
+): Record<string, string> {
   const decoded = Object.fromEntries(
-    Object.entries(stringMap(resource.props.data)).map(([key, value]) => [
-      key,
-      Buffer.from(value, "base64").toString("utf8"),
-    ]),
+    Object.entries(stringMap(resource.props.data, (key) => onUnknown?.(`data.${key}`))).map(
+      ([key, value]) => [key, Buffer.from(value, "base64").toString("utf8")],
+    ),
   );
-  return { ...decoded, ...stringMap(resource.props.stringData) };
+  return { ...decoded, ...stringMap(resource.props.stringData, (key) => onUnknown?.(`stringData.${key}`)) };
 }
 
 function metadata(resource: PolicyResourceLike) {
@@ -142,8 +148,12 @@ export function buildView(resources: readonly PolicyResourceLike[]): StackView {
 function readView(resources: readonly PolicyResourceLike[]): StackView {
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   let alertmanager: StackView["alertmanager"];
+  const unknowns: StackView["unknowns"] = [];
   for (const resource of [...ofType(TYPES.configMap), ...ofType(TYPES.secret)]) {
-    const data = resource.type === TYPES.secret ? secretData(resource) : stringMap(resource.props.data);
+    const data =
+      resource.type === TYPES.secret
+        ? secretData(resource, (field) => unknowns.push({ resource, field }))
+        : stringMap(resource.props.data);
     if (data[ALERTMANAGER_CONFIG_KEY] && !alertmanager) {
       alertmanager = { config: parsed(data[ALERTMANAGER_CONFIG_KEY]) as AmConfig, resource };
     }
@@ -192,7 +202,7 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
       }
     }
   }
-  return { resources, ofType, alertmanager, verticals, alerts, recordingRules };
+  return { resources, ofType, alertmanager, verticals, alerts, recordingRules, unknowns };
 }
 
 interface RuleGroupLike {

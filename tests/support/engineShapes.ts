@@ -18,8 +18,11 @@ function secretOutputs(resource: PolicyResourceLike, preview: boolean): PolicyRe
   const files: Record<string, unknown> = { ...((plain(data) ?? {}) as Record<string, unknown>) };
   for (const [file, value] of Object.entries((plain(stringData) ?? {}) as Record<string, unknown>)) {
     // The provider folds stringData into data, base64; Kubernetes never returns stringData.
+    const known = plain(value);
     files[file] =
-      preview && isKeyFile(file) ? undefined : Buffer.from(String(plain(value))).toString("base64");
+      known === undefined || (preview && isKeyFile(file))
+        ? undefined
+        : Buffer.from(String(known)).toString("base64");
   }
   return { ...resource, props: { ...props, data: files } };
 }

@@ -16,6 +16,8 @@ export interface Change {
   protect?: boolean;
   truncate?: Record<string, number>;
   pad?: Record<string, number>;
+  /** Entries of a field that the engine does not know yet, as on a first preview. */
+  unknown?: Record<string, string[]>;
   resource?: { type: string; name: string; props: Record<string, unknown>; protect?: boolean };
   vertical?: string;
   rule?: Record<string, unknown>;
@@ -126,6 +128,11 @@ export function applyFixture(
       if (change.protect !== undefined) resource.opts.protect = change.protect;
       for (const [field, length] of Object.entries(change.truncate ?? {})) {
         resource.props[field] = (plain(resource.props[field]) as unknown[]).slice(0, length);
+      }
+      for (const [field, keys] of Object.entries(change.unknown ?? {})) {
+        const entries = { ...(plain(resource.props[field]) as Record<string, unknown>) };
+        for (const key of keys) entries[key] = undefined;
+        resource.props[field] = entries;
       }
       for (const [field, bytes] of Object.entries(change.pad ?? {})) {
         resource.props[field] = { ...(plain(resource.props[field]) as object), padding: "x".repeat(bytes) };
