@@ -106,6 +106,30 @@ function mockOutputs(type: string, name: string): Record<string, unknown> {
 }
 
 /**
+ * A resource's state as its provider returns it. pulumi-kubernetes folds a Secret's `stringData` into
+ * base64 `data`, and the API never returns `stringData`; everything else comes back as declared.
+ */
+export function providerState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type !== RESOURCE_TYPES.secret || inputs.stringData === undefined) return inputs;
+  const { stringData, ...rest } = inputs;
+  const isSecret = (value: unknown): value is { value: unknown } =>
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+  const base64 = (value: unknown): unknown =>
+    isSecret(value)
+      ? { ...value, value: base64(value.value) }
+      : Buffer.from(String(value), "utf8").toString("base64");
+  // The whole map may be one secret, or hold secrets entry by entry; either stays secret.
+  const entries = (map: unknown): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries((map ?? {}) as Record<string, unknown>).map(([key, value]) => [key, base64(value)]),
+    );
+  const data = isSecret(stringData)
+    ? { ...stringData, value: entries(stringData.value) }
+    : entries(stringData);
+  return { ...rest, data };
+}
+
+/**
  * Sets the stack config, installs recording mocks, imports the program and waits until every
  * resource is registered. One run per process: the Pulumi runtime keeps global state.
  */
@@ -135,7 +159,8 @@ export async function runProgram(
           name: args.name,
           inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
         });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...mockOutputs(args.type, args.name) } };
+        const state = providerState(args.type, args.inputs);
+        return { id: `${args.name}-id`, state: { ...state, ...mockOutputs(args.type, args.name) } };
       },
       call: (args) => ({
         ...args.inputs,

@@ -15,7 +15,8 @@ export interface SecretPresence {
   fields?: readonly string[];
 }
 
-function setCommand(key: string, field: string | undefined): string {
+/** The command that sets a secret config value, or one entry of an object-valued one. */
+export function setCommand(key: string, field: string | undefined): string {
   const path = field === undefined ? key : `${key}.${field}`;
   return field === undefined
     ? `pulumi config set --secret ${path} <value>`

@@ -4,6 +4,7 @@ import { createRouter } from "../alertmanager/evaluate";
 import type { AmConfig } from "../alertmanager/types";
 import { alertsOf } from "../core/rules";
 import type { AlertingModel } from "../input/model";
+import { setCommand } from "../input/secrets";
 import type { AlertingPlan, ReceiverPlan, SecretFilePlan } from "../plan/plan";
 
 function table(header: string[], rows: string[][]): string {
@@ -92,6 +93,34 @@ function onCallSection(plan: AlertingPlan): string {
 }
 
 /** `config` is the plan's Alertmanager config, which says where each alert goes. */
+/**
+ * What the render cannot check and the first real `pulumi up` depends on: people PagerDuty must
+ * already know, secrets the stack must hold, and the state of the namespace.
+ */
+function firstUpSection(plan: AlertingPlan): string {
+  const lookedUp = plan.onCall.users.filter((user) => user.existing).map((user) => `- ${user.email}`);
+  const secrets = plan.secretInputs.map(({ configKey, field }) => `- \`${setCommand(configKey, field)}\``);
+  const { namespace, namespaceExists } = plan.kubernetes;
+  return [
+    "## What the first `pulumi up` depends on",
+    "",
+    "The render answers these with placeholders; a real account and cluster must answer them.",
+    "",
+    "PagerDuty users looked up by e-mail, which must exist in the account:",
+    "",
+    ...(lookedUp.length > 0 ? lookedUp : ["- none: every user is created by the stack"]),
+    "",
+    "Secrets the stack must hold, besides the PagerDuty token (`pulumi config set --secret pagerduty:token <token>` or `PAGERDUTY_TOKEN`):",
+    "",
+    ...secrets,
+    "",
+    namespaceExists
+      ? `The Kubernetes namespace \`${namespace}\` must already exist: the stack adopts it and leaves it on destroy.`
+      : `The Kubernetes namespace \`${namespace}\` must not exist yet: the stack creates it (set \`kubernetes.namespaceExists: true\` to adopt one).`,
+    "",
+  ].join("\n");
+}
+
 export function renderSummary(model: AlertingModel, plan: AlertingPlan, config: AmConfig): string {
   const verticalRows = model.verticals.map((vertical) => {
     const alerts = alertsOf(vertical);
@@ -177,5 +206,6 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan, config: 
     "",
     ...plan.secretFiles.map((file) => `- \`${file.file}\` ← ${secretSource(file)}`),
     "",
+    firstUpSection(plan),
   ].join("\n");
 }

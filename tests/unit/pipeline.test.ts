@@ -60,4 +60,20 @@ describe("compileStack", () => {
       /agent-alert-routing:slackToken: is not set; set it with `pulumi config set --secret slackToken <value>`/,
     );
   });
+
+  it("lists in the summary what the first pulumi up depends on, from the plan", async () => {
+    const { plan, summary } = await compileStack(input());
+    const section = summary.slice(summary.indexOf("## What the first `pulumi up` depends on"));
+    for (const user of plan.onCall.users) {
+      assert.equal(section.includes(`- ${user.email}\n`), user.existing, user.email);
+    }
+    for (const { configKey, field } of plan.secretInputs) {
+      assert.ok(
+        section.includes(field === undefined ? `--secret ${configKey} ` : `'${configKey}.${field}'`),
+        configKey,
+      );
+    }
+    const namespace = plan.kubernetes.namespaceExists ? "must already exist" : "must not exist yet";
+    assert.match(section, new RegExp(`namespace \`${plan.kubernetes.namespace}\` ${namespace}`));
+  });
 });

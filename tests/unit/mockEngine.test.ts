@@ -1,0 +1,34 @@
+// The mock engine returns what the providers return: a Secret comes back with base64 `data` and no
+// `stringData`, its secrets still secret; every other resource with its inputs.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { providerState } from "../../cli/mockEngine";
+import { RESOURCE_TYPES } from "../../core/conventions";
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
+const base64 = (text: string) => Buffer.from(text).toString("base64");
+
+describe("the mock engine's provider state", () => {
+  it("folds a Secret's stringData into base64 data, keeping secrets secret", () => {
+    const state = providerState(RESOURCE_TYPES.secret, {
+      metadata: { name: "keys" },
+      stringData: { "a.key": secret("value-a"), "b.txt": "plain" },
+    });
+    assert.deepEqual(state, {
+      metadata: { name: "keys" },
+      data: { "a.key": secret(base64("value-a")), "b.txt": base64("plain") },
+    });
+  });
+
+  it("keeps a Secret whose whole stringData is one secret a secret", () => {
+    const state = providerState(RESOURCE_TYPES.secret, { stringData: secret({ "a.key": "value-a" }) });
+    assert.deepEqual(state, { data: secret({ "a.key": base64("value-a") }) });
+  });
+
+  it("returns any other resource as declared", () => {
+    const inputs = { metadata: { name: "rules" }, data: { "x.yaml": "groups: []" } };
+    assert.equal(providerState(RESOURCE_TYPES.configMap, inputs), inputs);
+  });
+});
