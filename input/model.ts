@@ -24,8 +24,8 @@ import {
   type CheckSeverity,
   type GroupSubject,
   type Problem,
-  type RuleSubject,
   rulePath,
+  ruleSubject,
 } from "./checks/types";
 import { VERTICAL_CHECKS } from "./checks/vertical";
 import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
@@ -67,21 +67,6 @@ export interface ModelInput {
 
 const NAMESPACE = `${PROJECT}:`;
 
-/** A catalogue rule as the named checks see it: labels and annotations as the catalogue wrote them. */
-function subjectOf(item: CatalogueRule, vertical: string): RuleSubject {
-  const alert = item.alert !== undefined;
-  return {
-    kind: alert ? "alert" : "record",
-    name: (alert ? item.alert : item.record) ?? "",
-    expr: item.expr,
-    for: item.for,
-    keepFiringFor: item.keep_firing_for,
-    labels: item.labels,
-    annotations: item.annotations,
-    vertical,
-  };
-}
-
 /** Runs every named check over a vertical's catalogue; errors become issues, warnings are kept. */
 function checkCatalogue(
   config: StackConfig,
@@ -102,7 +87,7 @@ function checkCatalogue(
   const groups: GroupSubject[] = catalogue.groups.map((group) => ({
     name: group.name,
     interval: group.interval,
-    rules: group.rules.map((item) => subjectOf(item, vertical)),
+    rules: group.rules.map((item) => ruleSubject(item, vertical)),
   }));
   for (const check of VERTICAL_CHECKS) report(check.severity, "", check.check(vertical, groups));
   groups.forEach((group, g) => {

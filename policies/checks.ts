@@ -1,8 +1,13 @@
 // The catalogue's named checks as policies: each runs over the rules read back from the declared
 // objects, with the severity validation gives it (error → mandatory, warning → advisory).
-import type { RenderedRule } from "../core/rules";
 import { RULE_CHECKS } from "../input/checks/rules";
-import type { CheckFacts, GroupSubject, RuleCheck, RuleSubject, VerticalCheck } from "../input/checks/types";
+import {
+  type CheckFacts,
+  type GroupSubject,
+  type RuleCheck,
+  ruleSubject,
+  type VerticalCheck,
+} from "../input/checks/types";
 import { VERTICAL_CHECKS } from "../input/checks/vertical";
 import { OWNER_DEFAULTS, OWNER_SCHEMA, type OwnerConfig, ownersOf } from "./owners";
 import { type AlertRoutingPolicy, stackPolicy } from "./policy";
@@ -13,19 +18,6 @@ const DEFAULTS: CheckConfig = { ...OWNER_DEFAULTS, tiers: ["business", "enterpri
 const SCHEMA = { ...OWNER_SCHEMA, tiers: { type: "array" as const, items: { type: "string" as const } } };
 
 const level = (check: RuleCheck | VerticalCheck) => (check.severity === "error" ? "mandatory" : "advisory");
-
-export function subjectOf(rule: RenderedRule, vertical: string): RuleSubject {
-  return {
-    kind: rule.alert !== undefined ? "alert" : "record",
-    name: rule.alert ?? rule.record ?? "",
-    expr: rule.expr,
-    for: rule.for,
-    keepFiringFor: rule.keep_firing_for,
-    labels: rule.labels ?? {},
-    annotations: rule.annotations ?? {},
-    vertical,
-  };
-}
 
 function rulePolicy(check: RuleCheck): AlertRoutingPolicy {
   return stackPolicy<CheckConfig>({
@@ -38,7 +30,7 @@ function rulePolicy(check: RuleCheck): AlertRoutingPolicy {
       const facts: CheckFacts = { owners: ownersOf(config), tiers: config.tiers, declared: true };
       for (const { vertical, groups, resource } of view.verticals) {
         for (const rule of groups.flatMap((group) => group.rules)) {
-          for (const { field, message } of check.check(subjectOf(rule, vertical), facts)) {
+          for (const { field, message } of check.check(ruleSubject(rule, vertical), facts)) {
             const what = rule.alert !== undefined ? "Alert" : "Recording rule";
             report(
               `${what} ${rule.alert ?? rule.record} in ${vertical}: ${field}: ${message}.`,
@@ -63,7 +55,7 @@ function verticalPolicy(check: VerticalCheck): AlertRoutingPolicy {
         const subjects: GroupSubject[] = groups.map((group) => ({
           name: group.name,
           interval: group.interval,
-          rules: group.rules.map((rule) => subjectOf(rule, vertical)),
+          rules: group.rules.map((rule) => ruleSubject(rule, vertical)),
         }));
         for (const { field, message } of check.check(vertical, subjects)) {
           report(`The rules of ${vertical}: ${field}: ${message}.`, resource.urn);

@@ -2,6 +2,7 @@
 // the checks over the catalogue as written; the policy pack runs the same checks over the rules it
 // reads back from the declared objects, whatever form the engine hands them in.
 import type { Owners } from "../../core/ownership";
+import type { RenderedRule } from "../../core/rules";
 
 /** `error` stops validation and is mandatory in the pack; `warning` is printed and advisory. */
 export type CheckSeverity = "error" | "warning";
@@ -63,4 +64,21 @@ export interface VerticalCheck {
 /** `field` of rule `index` of group `group`, as validation prints it. */
 export function rulePath(group: number, index: number, field?: string): string {
   return `groups[${group}].rules[${index}]${field ? `.${field}` : ""}`;
+}
+
+/**
+ * A rule in Prometheus' own form as the checks see it: a catalogue entry as written, or a rule read
+ * back from a declared object.
+ */
+export function ruleSubject(rule: RenderedRule, vertical: string): RuleSubject {
+  return {
+    kind: rule.alert !== undefined ? "alert" : "record",
+    name: rule.alert ?? rule.record ?? "",
+    expr: rule.expr,
+    for: rule.for,
+    keepFiringFor: rule.keep_firing_for,
+    labels: rule.labels ?? {},
+    annotations: rule.annotations ?? {},
+    vertical,
+  };
 }
