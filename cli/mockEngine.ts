@@ -28,8 +28,8 @@ export interface ProgramRun {
 }
 
 // The marker the Pulumi runtime puts on a serialised secret.
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 interface RegisterRequest {
   getType(): string;
@@ -97,7 +97,7 @@ function urnTail(urn: string): string {
 }
 
 /** Outputs the providers would compute, as recognisable placeholders. */
-function mockOutputs(type: string, name: string): Record<string, unknown> {
+export function mockOutputs(type: string, name: string): Record<string, unknown> {
   if (type === RESOURCE_TYPES.serviceIntegration) {
     return { integrationKey: `integration-key-of-${name}` };
   }

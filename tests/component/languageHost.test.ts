@@ -5,11 +5,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { PROJECT, RESOURCE_TYPES } from "../../core/conventions";
+import { mockOutputs, providerState } from "../../cli/mockEngine";
+import { PROJECT } from "../../core/conventions";
 import { runStack, stackFileWithTestSecrets } from "../support/program";
 import { PROJECT_DIR } from "../support/tools";
 
@@ -41,13 +42,6 @@ interface Run {
 
 /** The few monitor features the SDK asks about; it falls back for every other one. */
 const FEATURES = new Set(["secrets"]);
-
-function outputsOf(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  if (type === RESOURCE_TYPES.serviceIntegration)
-    return { ...inputs, integrationKey: `integration-key-of-${name}` };
-  if (type === RESOURCE_TYPES.dynamic) return { ...inputs, channelId: `C-${name}` };
-  return inputs;
-}
 
 async function serve(
   services: [unknown, Record<string, Handler>][],
@@ -92,7 +86,9 @@ async function runThroughLanguageHost(
           if (request.getCustom()) {
             reply.setId(`${name}-id`);
             const inputs = (request.getObject() as Struct | undefined)?.toJavaScript() ?? {};
-            reply.setObject(Struct.fromJavaScript(outputsOf(type, name, inputs) as never));
+            reply.setObject(
+              Struct.fromJavaScript({ ...providerState(type, inputs), ...mockOutputs(type, name) } as never),
+            );
           }
           done(null, reply);
         },
@@ -193,8 +189,6 @@ describe("the program under Pulumi's own language-host entry", () => {
       parent: "",
     }));
   });
-
-  after(() => undefined);
 
   it("runs dist/index.js to the end", () => {
     assert.equal(hosted.exitCode, 0, `${hosted.stderr}\n${hosted.logs.join("\n")}`);

@@ -3,7 +3,7 @@
 // entry, and asked over @pulumi/policy's gRPC analyzer server to judge prod's declared resources,
 // after an update and on a first preview. It must answer as the offline runner does.
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -16,6 +16,7 @@ import type { PolicyResourceLike } from "../../policies/view";
 import { inShape, type Shape } from "../support/engineShapes";
 import { applyFixture, type PolicyFixture } from "../support/policyFixtures";
 import { runStack } from "../support/program";
+import { type StartedEntry, startPulumiEntry } from "../support/pulumiEntry";
 import { PROJECT_DIR, tempDir } from "../support/tools";
 
 // Pulumi's generated gRPC stubs, from the installed @pulumi/pulumi (CommonJS, untyped).
@@ -92,28 +93,16 @@ function installPack(): string {
   return project;
 }
 
-/** The pack served as the engine starts it; resolves with its port once it prints it. */
-function startPack(project: string): Promise<{ child: ChildProcess; port: number }> {
-  const packDir = path.join(project, "node_modules", "agent-alert-routing-policies");
-  const entry = path.join(project, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-  const child = spawn(process.execPath, [entry, "127.0.0.1:0", "."], { cwd: packDir, stdio: "pipe" });
-  return new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => reject(new Error(`the pack printed no port in 60 s:\n${stderr}`)), 60_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const port = /^(\d+)\s*$/m.exec(stdout);
-      if (port) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(port[1]) });
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`the pack exited with ${code}:\n${stderr}`)));
-  });
+/** The pack served as the engine starts it, from inside its installed folder. */
+function startPack(project: string): Promise<StartedEntry> {
+  const modules = path.join(project, "node_modules");
+  const packDir = path.join(modules, "agent-alert-routing-policies");
+  return startPulumiEntry(
+    path.join(modules, "@pulumi", "pulumi"),
+    "run-policy-pack",
+    ["127.0.0.1:0", "."],
+    packDir,
+  );
 }
 
 /** A resource as the engine sends it: its properties a protobuf Struct, unknowns as the sentinel. */
@@ -133,7 +122,7 @@ function analyzerResource(resource: PolicyResourceLike): unknown {
 }
 
 describe("the policy pack, installed from its tarball and served as the engine runs it", () => {
-  let server: { child: ChildProcess; port: number } | undefined;
+  let server: StartedEntry | undefined;
   let client: {
     getAnalyzerInfo(request: unknown, callback: (error: Error | null, info: unknown) => void): void;
     analyzeStack(request: unknown, callback: (error: Error | null, response: unknown) => void): void;

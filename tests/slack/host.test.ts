@@ -3,12 +3,12 @@
 // starts) and driven over its gRPC interface through create, read, diff, update and delete against
 // the Slack Web API stand-in.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { slackChannelProvider } from "../../components/slack/provider";
+import { type StartedEntry, startPulumiEntry } from "../support/pulumiEntry";
 import { PROJECT_DIR } from "../support/tools";
 import { SlackStandIn } from "./slackStandIn";
 
@@ -27,40 +27,23 @@ type Client = Record<"configure" | "create" | "read" | "diff" | "update" | "dele
   close(): void;
 };
 
-function startHost(): Promise<{ child: ChildProcess; port: number }> {
-  const entry = path.join(PROJECT_DIR, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
-  const child = spawn(process.execPath, [entry, "127.0.0.1:0"], { cwd: PROJECT_DIR, stdio: "pipe" });
-  return new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => reject(new Error(`the host printed no port in 30 s:\n${stderr}`)), 30_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const port = /^(\d+)\s*$/m.exec(stdout);
-      if (port) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(port[1]) });
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`the host exited with ${code}:\n${stderr}`)));
-  });
-}
-
 const struct = (value: object) => Struct.fromJavaScript(value as Record<string, never>);
 
 describe("the Slack channel provider in Pulumi's dynamic-provider host", () => {
   const slack = new SlackStandIn([TOKEN]);
-  let host: { child: ChildProcess; port: number } | undefined;
+  let host: StartedEntry | undefined;
   let client: Client;
   let serialised: string;
 
   before(async () => {
     serialised = (await serializeFunction(() => slackChannelProvider, { allowSecrets: true })).text;
     await slack.start();
-    host = await startHost();
+    host = await startPulumiEntry(
+      path.join(PROJECT_DIR, "node_modules", "@pulumi", "pulumi"),
+      "dynamic-provider",
+      ["127.0.0.1:0"],
+      PROJECT_DIR,
+    );
     client = new providerGrpc.ResourceProviderClient(
       `127.0.0.1:${host.port}`,
       grpc.credentials.createInsecure(),

@@ -2,11 +2,9 @@
 // `stringData`, its secrets still secret; every other resource with its inputs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { providerState } from "../../cli/mockEngine";
+import { providerState, SECRET_SIG, SIG_KEY } from "../../cli/mockEngine";
 import { RESOURCE_TYPES } from "../../core/conventions";
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 
