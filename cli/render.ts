@@ -14,6 +14,7 @@ import {
 } from "../core/conventions";
 import { ValidationError } from "../core/errors";
 import { plain } from "../core/secretValues";
+import { checkSecrets } from "../input/secrets";
 import { compileStack } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
 import { checkStackPolicies, reportViolations } from "../policies/offline";
@@ -22,7 +23,7 @@ import { renderRoutingDoc } from "../render/routingDoc";
 import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
 import { type DeclaredResource, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
-import { readStackFile, SECRET_PLACEHOLDER, withSecrets } from "./stackFile";
+import { readStackFile, SECRET_PLACEHOLDER, secretPresence, withSecrets } from "./stackFile";
 
 const CONFIG_MAP = RESOURCE_TYPES.configMap;
 const SECRET = RESOURCE_TYPES.secret;
@@ -174,6 +175,9 @@ export async function render(
   });
   const { plan } = compiled;
   const stackFile = withSecrets(options.stack, asWritten, undefined, plan);
+  // The program sees whether a key is secret, not each entry of it; the file shows an entry in plain
+  // text beside secret ones, and that is as much a leak.
+  checkSecrets(stackFile.file, plan.secretInputs, (key) => secretPresence(stackFile, key));
   const run = await runProgram(options.stack, stackFile.values, stackFile.secretKeys);
 
   const dir = path.join(options.out, options.stack);

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import yaml from "js-yaml";
 import { PROJECT } from "../core/conventions";
 import { ValidationError } from "../core/errors";
+import type { SecretPresence } from "../input/secrets";
 import { compileRouting } from "../pipeline/compile";
 import type { AlertingPlan } from "../plan/plan";
 
@@ -15,6 +16,12 @@ export interface StackFile {
   values: Record<string, unknown>;
   /** Keys whose value is, or contains, a Pulumi secret. */
   secretKeys: Set<string>;
+  /** For an object-valued secret key, the entries written in plain text beside the secret ones. */
+  plainFields: Map<string, string[]>;
+  /** Other namespaces' values (a provider's, like `pagerduty:serviceRegion`) by full key, secure leaves masked. */
+  providerConfig: Record<string, unknown>;
+  /** Full keys of other namespaces whose value is a Pulumi secret, like `pagerduty:token`. */
+  providerSecretKeys: Set<string>;
 }
 
 function isSecure(value: unknown): boolean {
@@ -57,14 +64,47 @@ export function readStackFile(file: string): StackFile {
   const config = (doc as { config?: Record<string, unknown> } | undefined)?.config ?? {};
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
+  const plainFields = new Map<string, string[]>();
+  const providerConfig: Record<string, unknown> = {};
+  const providerSecretKeys = new Set<string>();
   for (const [fullKey, value] of Object.entries(config)) {
     const [namespace, key] = fullKey.includes(":") ? fullKey.split(":", 2) : [PROJECT, fullKey];
-    if (namespace !== PROJECT) continue;
     const found = { secret: false };
-    values[key] = maskSecure(value, found);
-    if (found.secret) secretKeys.add(key);
+    const masked = maskSecure(value, found);
+    if (namespace !== PROJECT) {
+      providerConfig[fullKey] = masked;
+      if (found.secret) providerSecretKeys.add(fullKey);
+      continue;
+    }
+    values[key] = masked;
+    if (!found.secret) continue;
+    secretKeys.add(key);
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && !isSecure(value)) {
+      const plain = Object.entries(value)
+        .filter(([, entry]) => !containsSecure(entry))
+        .map(([field]) => field);
+      if (plain.length > 0) plainFields.set(key, plain);
+    }
   }
-  return { file: name, values, secretKeys };
+  return { file: name, values, secretKeys, plainFields, providerConfig, providerSecretKeys };
+}
+
+function containsSecure(value: unknown): boolean {
+  const found = { secret: false };
+  maskSecure(value, found);
+  return found.secret;
+}
+
+/** What the stack file holds for a secret key, as the secret check reads it. */
+export function secretPresence(stackFile: StackFile, key: string): SecretPresence | undefined {
+  if (!Object.hasOwn(stackFile.values, key)) return undefined;
+  const value = stackFile.values[key];
+  const object = value !== null && typeof value === "object" && !Array.isArray(value);
+  return {
+    secret: stackFile.secretKeys.has(key),
+    fields: object ? Object.keys(value) : undefined,
+    plainFields: stackFile.plainFields.get(key),
+  };
 }
 
 /**

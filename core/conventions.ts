@@ -158,6 +158,12 @@ export const DEFAULT_TIER_ANNOTATION = `${PROJECT}/default-tier`;
 export const ruleFileKey = (vertical: string, shard: number): string => `${vertical}-${shard}.rules.yaml`;
 export const routeFileKey = (vertical: string): string => `${vertical}.route.yaml`;
 
+/**
+ * The sentence a PagerDuty service of this stack carries in its description, so a service of the
+ * same name in the account can be told apart from ours (PagerDuty refuses a second one).
+ */
+export const managedByStack = (stack: string): string => `Managed by ${PROJECT}, stack ${stack}.`;
+
 /** Labels every Kubernetes object of this program carries. */
 export function objectLabels(component: string): Record<string, string> {
   return {

@@ -2,7 +2,7 @@
 // escalation policy per team (plus its SEV1 variant), one service per paging receiver, one channel
 // per team. Components declare exactly this; the counts depend on teams, never on alerts.
 
-import { WEEKDAYS } from "../core/conventions";
+import { managedByStack, WEEKDAYS } from "../core/conventions";
 import type { TeamConfig } from "../input/config";
 import type { AlertingModel } from "../input/model";
 import {
@@ -238,7 +238,7 @@ function buildServices(
       return {
         receiver: receiver.name,
         name: `${prefix}${team.name}${sev1 ? " SEV1" : ""}`,
-        description: `${sev1 ? "SEV1 alerts" : "Alerts"} routed to ${team.name} by Alertmanager (receiver ${receiver.name}).`,
+        description: `${sev1 ? "SEV1 alerts" : "Alerts"} routed to ${team.name} by Alertmanager (receiver ${receiver.name}). ${managedByStack(model.stack)}`,
         policy: sev1 ? "sev1" : "default",
         urgency,
         autoResolveTimeoutSeconds: autoResolveTimeoutMinutes * 60,

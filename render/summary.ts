@@ -5,6 +5,7 @@ import type { AmConfig } from "../alertmanager/types";
 import { alertsOf } from "../core/rules";
 import type { AlertingModel } from "../input/model";
 import { setCommand } from "../input/secrets";
+import { firstUpNeeds } from "../plan/firstUp";
 import type { AlertingPlan, ReceiverPlan, SecretFilePlan } from "../plan/plan";
 
 function table(header: string[], rows: string[][]): string {
@@ -98,21 +99,33 @@ function onCallSection(plan: AlertingPlan): string {
  * already know, secrets the stack must hold, and the state of the namespace.
  */
 function firstUpSection(plan: AlertingPlan): string {
-  const lookedUp = plan.onCall.users.filter((user) => user.existing).map((user) => `- ${user.email}`);
-  const secrets = plan.secretInputs.map(({ configKey, field }) => `- \`${setCommand(configKey, field)}\``);
-  const { namespace, namespaceExists } = plan.kubernetes;
+  const needs = firstUpNeeds(plan);
+  const lookedUp = needs.lookedUpUsers.map((email) => `- ${email}`);
+  const secrets = needs.secrets.map(
+    ({ configKey, field }) => `- \`${setCommand(configKey, field, plan.stack)}\``,
+  );
+  const services = needs.services.map(({ name }) => `- ${name}`);
+  const { namespace, namespaceExists } = needs.kubernetes;
   return [
     "## What the first `pulumi up` depends on",
     "",
-    "The render answers these with placeholders; a real account and cluster must answer them.",
+    "The render answers these with placeholders; a real account and cluster must answer them. `npm run preflight -- --stack " +
+      plan.stack +
+      "` checks them where it can.",
     "",
     "PagerDuty users looked up by e-mail, which must exist in the account:",
     "",
     ...(lookedUp.length > 0 ? lookedUp : ["- none: every user is created by the stack"]),
     "",
-    "Secrets the stack must hold, besides the PagerDuty token (`pulumi config set --secret pagerduty:token <token>` or `PAGERDUTY_TOKEN`):",
+    "Secrets the stack must hold, besides the PagerDuty token (`pulumi config set --stack " +
+      plan.stack +
+      " --secret pagerduty:token <token>` or `PAGERDUTY_TOKEN`):",
     "",
     ...secrets,
+    "",
+    "PagerDuty services the stack creates, whose names no other service in the account may have:",
+    "",
+    ...(services.length > 0 ? services : ["- none"]),
     "",
     namespaceExists
       ? `The Kubernetes namespace \`${namespace}\` must already exist: the stack adopts it and leaves it on destroy.`

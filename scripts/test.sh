@@ -3,9 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in promtool amtool prometheus prometheus-alertmanager; do
+# openssl makes the certificate of the Kubernetes API stand-in that the preflight tests talk TLS to.
+for tool in promtool amtool prometheus prometheus-alertmanager openssl; do
   if ! command -v "$tool" >/dev/null; then
-    echo "error: $tool is not installed; run scripts/setup-and-test.sh, which installs Debian's prometheus and prometheus-alertmanager" >&2
+    echo "error: $tool is not installed; run scripts/setup-and-test.sh, which installs Debian's prometheus, prometheus-alertmanager and openssl" >&2
     exit 1
   fi
 done

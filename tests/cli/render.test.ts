@@ -69,6 +69,23 @@ describe("npm run render", () => {
     assert.deepEqual(fs.readdirSync(path.join(out, "plain")), ["keep.txt"]);
   });
 
+  it("rejects one entry of a secret written as plain text beside secret ones, naming that entry", () => {
+    const { file } = stackFile("halfplain", (config) => {
+      config["agent-alert-routing:slackWebhookUrls"] = {
+        platform: { secure: "v1:c3RhbmQtaW4=" },
+        "ai-eng": "https://hooks.slack.example/T000/B000/YYYY",
+      };
+    });
+    const out = tempDir("render-out");
+    const result = render(["--stack", "halfplain", "--config", file, "--out", out]);
+    assertCleanFailure(
+      result,
+      /Pulumi\.halfplain\.yaml: agent-alert-routing:slackWebhookUrls\.ai-eng: must be a Pulumi secret/,
+    );
+    assert.doesNotMatch(result.stderr, /hooks\.slack\.example/, "the error must not echo the secret");
+    assert.ok(!fs.existsSync(path.join(out, "halfplain")));
+  });
+
   it("names the catalogue file, path and field of a bad alert", () => {
     const { dir } = stackFile("unused", () => undefined);
     const catalogue = path.join(dir, "sales.yaml");

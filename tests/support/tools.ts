@@ -1,5 +1,5 @@
 // Shared helpers of the test suites: the real tools, and the offline render run as users run it.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -50,14 +50,32 @@ export function tempDir(prefix: string): string {
  * The command `npm run <name>` runs once the build is current: node on the compiled CLI in dist/.
  * `npm test` builds before any test starts, so the tests run what users run.
  */
-export function cliCommand(name: "render" | "route" | "policy"): [string, string[]] {
+export type CliName = "render" | "route" | "policy" | "preflight";
+
+export function cliCommand(name: CliName): [string, string[]] {
   return [process.execPath, [path.join(PROJECT_DIR, "dist", "cli", `${name}.js`)]];
 }
 
 /** Runs a CLI as `npm run <name> -- <args>` does, in a child process. */
-export function runCli(name: "render" | "route" | "policy", args: string[], cwd = PROJECT_DIR): ToolRun {
+export function runCli(name: CliName, args: string[], cwd = PROJECT_DIR): ToolRun {
   const [command, prefix] = cliCommand(name);
   return run(command, [...prefix, ...args], cwd);
+}
+
+/** `runCli` without blocking this process, so stand-in servers in it can answer; `env` replaces the environment. */
+export function runCliAsync(name: CliName, args: string[], env: NodeJS.ProcessEnv): Promise<ToolRun> {
+  const [command, prefix] = cliCommand(name);
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      [...prefix, ...args],
+      { cwd: PROJECT_DIR, env, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") return reject(error);
+        resolve({ status: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+      },
+    );
+  });
 }
 
 /** Runs `npm run render`'s command in a child process and returns the stack's output folder. */

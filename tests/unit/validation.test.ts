@@ -8,7 +8,7 @@ import { formatIssue, ValidationError } from "../../core/errors";
 import { type Alert, alertsOf } from "../../core/rules";
 import { buildModel } from "../../input/model";
 import type { SecretRef } from "../../input/secrets";
-import { checkSecrets, type SecretPresence } from "../../input/secrets";
+import { checkSecrets, type SecretPresence, secretFindings } from "../../input/secrets";
 import {
   assertHasIssue,
   assertRejects,
@@ -910,5 +910,28 @@ describe("checkSecrets", () => {
       message:
         /^must be a Pulumi secret; set it again with `pulumi config set --secret smtpPassword <value>`$/,
     });
+  });
+
+  it("an entry in plain text beside secret ones must be a Pulumi secret, and only that entry", () => {
+    const presence = presenceOf({
+      ...allSet,
+      slackWebhookUrls: { secret: true, fields: ["platform", "ai-eng"], plainFields: ["ai-eng"] },
+    });
+    const error = validationErrorOf(() => checkSecrets(STACK_FILE, files, presence));
+    assert.equal(error.issues.length, 1, error.message);
+    assertHasIssue(error, {
+      file: STACK_FILE,
+      path: "agent-alert-routing:slackWebhookUrls.ai-eng",
+      message:
+        /^must be a Pulumi secret; set it again with `pulumi config set --secret --path 'slackWebhookUrls\.ai-eng' <value>`$/,
+    });
+    assert.deepEqual(
+      secretFindings(files, presence).map(({ path, state }) => [path, state]),
+      [
+        ["agent-alert-routing:slackWebhookUrls.platform", "set"],
+        ["agent-alert-routing:slackWebhookUrls.ai-eng", "plain"],
+        ["agent-alert-routing:smtpPassword", "set"],
+      ],
+    );
   });
 });
