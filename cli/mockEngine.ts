@@ -4,6 +4,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, RESOURCE_TYPES } from "../core/conventions";
 import { isSecretValue } from "../core/secretValues";
+import { compileRouting } from "../pipeline/compile";
+import { firstUpNeeds } from "../plan/firstUp";
 
 export { isSecretValue };
 
@@ -129,6 +131,28 @@ export function providerState(type: string, inputs: Record<string, unknown>): Re
   return { ...rest, data };
 }
 
+const GET_USER = "pagerduty:index/getUser:getUser";
+
+/** The e-mails the stack declares as people PagerDuty already knows, from the plan the program also builds. */
+function declaredExistingUsers(stack: string, config: Record<string, unknown>): ReadonlySet<string> {
+  const { plan } = compileRouting({ stack, stackFile: `Pulumi.${stack}.yaml`, config });
+  return new Set(firstUpNeeds(plan).lookedUpUsers.map((email) => email.toLowerCase()));
+}
+
+/**
+ * What a data source answers, as the provider would: `getUser` finds only the people the stack
+ * declares as existing; the real lookup fails for anyone else, so the mock answers nothing else.
+ */
+export function answerLookup(
+  token: string,
+  inputs: Record<string, unknown>,
+  existingUsers: () => ReadonlySet<string>,
+): Record<string, unknown> | undefined {
+  if (token !== GET_USER || typeof inputs.email !== "string") return undefined;
+  if (!existingUsers().has(inputs.email.toLowerCase())) return undefined;
+  return { ...inputs, id: `${token.split(":").pop()}-${JSON.stringify(inputs)}` };
+}
+
 /**
  * Sets the stack config, installs recording mocks, imports the program and waits until every
  * resource is registered. One run per process: the Pulumi runtime keeps global state.
@@ -151,6 +175,8 @@ export async function runProgram(
   const parents = new Map<string, string>();
   const protectedResources = new Set<string>();
   const options = new Map<string, Pick<DeclaredResource, "importId" | "retainOnDelete">>();
+  const unanswered: string[] = [];
+  let existingUsers: ReadonlySet<string> | undefined;
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -162,10 +188,16 @@ export async function runProgram(
         const state = providerState(args.type, args.inputs);
         return { id: `${args.name}-id`, state: { ...state, ...mockOutputs(args.type, args.name) } };
       },
-      call: (args) => ({
-        ...args.inputs,
-        id: `${args.token.split(":").pop()}-${JSON.stringify(args.inputs)}`,
-      }),
+      call: (args) => {
+        const answer = answerLookup(args.token, args.inputs, () => {
+          existingUsers ??= declaredExistingUsers(stack, config);
+          return existingUsers;
+        });
+        if (answer) return answer;
+        // The run goes on so that the render can say every lookup at once, then it fails.
+        unanswered.push(`${args.token}(${JSON.stringify(args.inputs)})`);
+        return { ...args.inputs, id: "unanswered" };
+      },
     },
     PROJECT,
     stack,
@@ -207,6 +239,12 @@ export async function runProgram(
     outputs[key] = (await pulumi.isSecret(output)) ? { secret: true, value: plain } : plain;
   }
   await pulumi.runtime.disconnect();
+  if (unanswered.length > 0) {
+    const error = new Error(
+      `the program looked up what the stack does not declare as existing, and a real \`pulumi up\` would fail there: ${unanswered.join(", ")}`,
+    );
+    throw new ProgramFailure(error, resources);
+  }
 
   for (const resource of resources) {
     const parentUrn = parents.get(`${resource.type}::${resource.name}`);

@@ -9,8 +9,10 @@ import { before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { mockOutputs, providerState } from "../../cli/mockEngine";
+import { answerLookup, mockOutputs, providerState } from "../../cli/mockEngine";
 import { PROJECT } from "../../core/conventions";
+import { compileRouting } from "../../pipeline/compile";
+import { firstUpNeeds } from "../../plan/firstUp";
 import { runStack, stackFileWithTestSecrets } from "../support/program";
 import { PROJECT_DIR } from "../support/tools";
 
@@ -62,6 +64,8 @@ async function runThroughLanguageHost(
   stack: string,
   config: Record<string, string>,
   secretKeys: string[],
+  /** The e-mails PagerDuty knows; the stack's declared existing users by default. */
+  knownUsers: ReadonlySet<string> = declaredExistingUsers(stack),
 ): Promise<Run> {
   const resources: Registered[] = [];
   const logs: string[] = [];
@@ -94,12 +98,23 @@ async function runThroughLanguageHost(
         },
         registerResourceOutputs: (_call, done) => done(null, new Empty()),
         invoke: (call, done) => {
-          // The data sources the program calls (PagerDuty user lookups) answer with their arguments and an id.
-          const args = (call.request.getArgs() as Struct | undefined)?.toJavaScript() ?? {};
+          // PagerDuty's user lookup answers as the provider does: an id for a person the account
+          // knows, and for anyone else the error its data source returns.
+          const args = ((call.request.getArgs() as Struct | undefined)?.toJavaScript() ?? {}) as Record<
+            string,
+            unknown
+          >;
+          const answer = answerLookup(String(call.request.getTok()), args, () => knownUsers);
+          if (!answer) {
+            done(
+              Object.assign(new Error(`Unable to locate any user with the email: ${String(args.email)}`), {
+                code: grpc.status.UNKNOWN,
+              }),
+            );
+            return;
+          }
           const reply = new providerPb.InvokeResponse();
-          reply.setReturn(
-            Struct.fromJavaScript({ ...args, id: `${String(call.request.getTok())}-id` } as never),
-          );
+          reply.setReturn(Struct.fromJavaScript(answer as never));
           done(null, reply);
         },
         signalAndWaitForShutdown: (_call, done) => done(null, new Empty()),
@@ -162,6 +177,12 @@ async function runThroughLanguageHost(
   }
 }
 
+function declaredExistingUsers(stack: string): ReadonlySet<string> {
+  const file = stackFileWithTestSecrets(stack);
+  const { plan } = compileRouting({ stack, stackFile: file.file, config: file.values });
+  return new Set(firstUpNeeds(plan).lookedUpUsers.map((email) => email.toLowerCase()));
+}
+
 /** The stack file's values as the language host hands them over: `project:key` → text. */
 function configOf(stack: string, change: (values: Record<string, unknown>) => void = () => undefined) {
   const file = stackFileWithTestSecrets(stack);
@@ -206,6 +227,18 @@ describe("the program under Pulumi's own language-host entry", () => {
       [...custom].sort(),
     );
     assert.equal(hosted.resources.filter((resource) => resource.type === "pulumi:pulumi:Stack").length, 1);
+  });
+
+  it("fails as the provider does when PagerDuty does not know a person the stack looks up", async () => {
+    const { config, secretKeys } = configOf("prod");
+    const known = new Set(declaredExistingUsers("prod"));
+    assert.ok(known.delete("ceo@callsphere.example"), "prod looks the CEO up");
+    const missing = await runThroughLanguageHost("prod", config, secretKeys, known);
+    assert.notEqual(missing.exitCode, 0);
+    assert.match(
+      `${missing.logs.join("\n")}\n${missing.stderr}`,
+      /Unable to locate any user with the email: ceo@callsphere\.example/,
+    );
   });
 
   it("stops on bad input with the file, path and field, before it declares anything", async () => {

@@ -2,7 +2,7 @@
 // `stringData`, its secrets still secret; every other resource with its inputs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { providerState, SECRET_SIG, SIG_KEY } from "../../cli/mockEngine";
+import { answerLookup, providerState, SECRET_SIG, SIG_KEY } from "../../cli/mockEngine";
 import { RESOURCE_TYPES } from "../../core/conventions";
 
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
@@ -28,5 +28,21 @@ describe("the mock engine's provider state", () => {
   it("returns any other resource as declared", () => {
     const inputs = { metadata: { name: "rules" }, data: { "x.yaml": "groups: []" } };
     assert.equal(providerState(RESOURCE_TYPES.configMap, inputs), inputs);
+  });
+});
+
+describe("the mock engine's lookups", () => {
+  const existing = () => new Set(["ceo@callsphere.example"]);
+  const GET_USER = "pagerduty:index/getUser:getUser";
+
+  it("finds a user the stack declares as existing, whatever the case of the address", () => {
+    const answer = answerLookup(GET_USER, { email: "CEO@callsphere.example" }, existing);
+    assert.equal(answer?.email, "CEO@callsphere.example");
+    assert.equal(typeof answer?.id, "string");
+  });
+
+  it("answers nothing for anyone else, nor for a data source it does not know", () => {
+    assert.equal(answerLookup(GET_USER, { email: "new.hire@callsphere.example" }, existing), undefined);
+    assert.equal(answerLookup("pagerduty:index/getTeam:getTeam", { name: "Platform" }, existing), undefined);
   });
 });
