@@ -96,6 +96,19 @@ async function main() {
       matrix: review.matrix,
       findings: review.findings,
     },
+    /** Per vertical: its PagerDuty business service, and the team services it depends on. */
+    businessServices: pulumi.output(
+      Object.fromEntries(
+        plan.onCall.businessServices.map((service) => [
+          service.vertical,
+          {
+            name: service.name,
+            id: alertRouting.businessServices.ids[service.vertical],
+            dependsOn: service.supporting.map(({ service: receiver }) => receiver),
+          },
+        ]),
+      ),
+    ),
     /** Per team: its PagerDuty services and escalation policies, and its Slack channel. */
     teams: pulumi.output(
       Object.fromEntries(

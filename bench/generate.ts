@@ -42,7 +42,7 @@ interface CatalogueGroup extends Yaml {
 }
 interface TemplateVertical {
   id: string;
-  defaultTier: string;
+  tiers: string[];
   sev1EscalatesToExec?: boolean;
   catalogue: string;
 }
@@ -161,7 +161,7 @@ export function generateStack(shape: StackShape, dir: string): GeneratedStack {
     fs.writeFileSync(file, yaml.dump(scaled, { lineWidth: -1, noRefs: true }));
     verticals.push({
       id,
-      defaultTier: template.defaultTier,
+      tiers: template.tiers,
       namespace: id,
       sev1EscalatesToExec: template.sev1EscalatesToExec ?? false,
       catalogue: file,

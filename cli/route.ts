@@ -6,7 +6,7 @@ import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/eva
 import { inhibitingAlert } from "../alertmanager/inhibit";
 import { formatMatcher } from "../alertmanager/matchers";
 import type { AmConfig, LabelSet } from "../alertmanager/types";
-import { PROMETHEUS_NAME } from "../core/conventions";
+import { LABEL, PROMETHEUS_NAME } from "../core/conventions";
 import { ValidationError } from "../core/errors";
 import { compileRouting } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
@@ -17,7 +17,7 @@ import { onCallAt, urgencyAt } from "../review/onCallAt";
 import { readStackFile } from "./stackFile";
 
 const USAGE =
-  "usage: npm run route -- --stack <name> [--at <ISO time>] (label=value … | --file <alerts.yaml|json>)";
+  "usage: npm run route -- --stack <name> [--at <ISO time>] [--customer-tier <customer>=<tier> …] [--customer-tiers <file>] (label=value … | --file <alerts.yaml|json>)";
 
 class UsageError extends Error {}
 
@@ -25,6 +25,8 @@ export interface RouteOptions {
   stack: string;
   at: Date;
   alerts: LabelSet[];
+  /** Each customer's tier, as the customer info series would give it. */
+  customerTiers: Map<string, string>;
 }
 
 function parseLabel(text: string): [string, string] {
@@ -80,14 +82,21 @@ export function parseRouteArgs(argv: string[], now = new Date()): RouteOptions {
   let at = now;
   let file: string | undefined;
   const labels: [string, string][] = [];
+  const customerTiers = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--stack" || arg === "--at" || arg === "--file") {
+    if (["--stack", "--at", "--file", "--customer-tier", "--customer-tiers"].includes(arg)) {
       const value = argv[++i];
       if (value === undefined || value.startsWith("--")) throw new UsageError(`${arg} needs a value`);
       if (arg === "--stack") stack = value;
       if (arg === "--at") at = parseTime(value);
       if (arg === "--file") file = value;
+      if (arg === "--customer-tier") {
+        const [customer, tier] = splitPair(value);
+        customerTiers.set(customer, tier);
+      }
+      if (arg === "--customer-tiers")
+        for (const [customer, tier] of readCustomerTiers(value)) customerTiers.set(customer, tier);
     } else if (arg.startsWith("--")) {
       throw new UsageError(`unknown option "${arg}"`);
     } else {
@@ -98,7 +107,64 @@ export function parseRouteArgs(argv: string[], now = new Date()): RouteOptions {
   const alerts = file ? readAlertFile(file) : labels.length > 0 ? [Object.fromEntries(labels)] : [];
   if (alerts.length === 0)
     throw new UsageError("no alert: give its labels (alertname=… vertical=…) or --file");
-  return { stack, at, alerts };
+  return { stack, at, alerts, customerTiers };
+}
+
+function splitPair(text: string): [string, string] {
+  const eq = text.indexOf("=");
+  if (eq <= 0 || eq === text.length - 1) {
+    throw new UsageError(`--customer-tier "${text}" is not a customer and a tier; write <customer>=<tier>`);
+  }
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+/** A file of customers' tiers: a map `customer: tier`, as billing's info series would give them. */
+function readCustomerTiers(file: string): [string, string][] {
+  if (!fs.existsSync(file)) throw new UsageError(`--customer-tiers ${file} does not exist`);
+  let data: unknown;
+  try {
+    data = yaml.load(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(
+      `--customer-tiers ${file} is not YAML or JSON: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+    );
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new UsageError(`--customer-tiers ${file} must hold a map of customer: tier`);
+  }
+  return Object.entries(data).map(([customer, tier]) => [customer, String(tier)]);
+}
+
+/**
+ * The tier an alert is routed under, and why, as the rule and the route tree decide it: its own
+ * `tier` label; for a per-customer alert, its customer's tier from the info series; otherwise (a
+ * vertical-wide alert, or a customer the series does not list) the vertical's strictest tier.
+ */
+export function tierOf(
+  plan: AlertingPlan,
+  labels: LabelSet,
+  customerTiers: ReadonlyMap<string, string>,
+): { labels: LabelSet; why: string } {
+  const strictest = plan.verticalStrictestTiers.find(
+    ({ vertical }) => vertical === labels[LABEL.vertical],
+  )?.tier;
+  const fallback = strictest
+    ? `the strictest tier ${labels[LABEL.vertical]} sells, ${strictest}, applies (routed by the tier="" branch)`
+    : "no vertical of this stack matches, so no tier applies";
+  if (labels[LABEL.tier]) return { labels, why: `tier ${labels[LABEL.tier]}: the alert's own tier label` };
+  const customer = labels[plan.customers.customerLabel];
+  if (customer === undefined) return { labels, why: `no tier: a vertical-wide alert, so ${fallback}` };
+  const tier = customerTiers.get(customer);
+  if (tier === undefined) {
+    return {
+      labels,
+      why: `no tier: customer ${customer} is not in the customer info series given (--customer-tier), so ${fallback}`,
+    };
+  }
+  return {
+    labels: { ...labels, [LABEL.tier]: tier },
+    why: `tier ${tier}: customer ${customer}'s, from the customer info series`,
+  };
 }
 
 function describeTime(at: Date, zones: string[]): string {
@@ -152,9 +218,19 @@ function escalationText(onCall: OnCallPlan, team: TeamOnCallPlan, policyKind: st
 export function describeRouting(
   plan: AlertingPlan,
   config: AmConfig,
-  alerts: readonly LabelSet[],
+  given: readonly LabelSet[],
   at: Date,
+  customerTiers: ReadonlyMap<string, string> = new Map(),
 ): string {
+  for (const [customer, tier] of customerTiers) {
+    if (!plan.tiers.includes(tier)) {
+      throw new UsageError(
+        `--customer-tier ${customer}=${tier}: "${tier}" is not a tier (tiers: ${plan.tiers.join(", ")})`,
+      );
+    }
+  }
+  const tiered = given.map((labels) => tierOf(plan, labels, customerTiers));
+  const alerts = tiered.map((entry) => entry.labels);
   const router = createRouter(config);
   const zones = [...new Set(["UTC", ...plan.timeIntervals.map((interval) => interval.hours.timeZone)])];
   const receivers = new Map(plan.receivers.map((receiver) => [receiver.name, receiver]));
@@ -166,6 +242,7 @@ export function describeRouting(
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(" ")}`,
     );
+    out.push(`  ${tiered[alerts.indexOf(labels)].why}`);
     const inhibitor =
       alerts.length > 1
         ? inhibitingAlert(
@@ -211,6 +288,10 @@ export function describeRouting(
       }
     }
   }
+  out.push(
+    "",
+    "Who is on call follows each rotation as this stack declares it; overrides made in PagerDuty are not known offline.",
+  );
   return `${out.join("\n")}\n`;
 }
 
@@ -224,7 +305,7 @@ function main(): void {
       config: stackFile.values,
     });
     const config = alertmanager.config;
-    process.stdout.write(describeRouting(plan, config, options.alerts, options.at));
+    process.stdout.write(describeRouting(plan, config, options.alerts, options.at, options.customerTiers));
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`route: ${error.message}\n${USAGE}\n`);

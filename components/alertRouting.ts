@@ -1,9 +1,10 @@
-// The top component. It declares each team's on-call (PagerDuty and Slack), then the Kubernetes
-// objects that carry the plan, with the integration keys flowing into the key-file Secret.
+// The top component. It declares each team's on-call (PagerDuty and Slack), each vertical's business
+// service, then the Kubernetes objects that carry the plan, with the integration keys flowing into the key-file Secret.
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../core/conventions";
 import type { AlertingPlan, SecretFilePlan } from "../plan/plan";
 import type { KubernetesObjects } from "../render/kubernetes";
+import { BusinessServices } from "./businessServices";
 import { MonitoringObjects } from "./monitoringObjects";
 import { TeamOnCall } from "./teamOnCall";
 
@@ -47,6 +48,7 @@ export function secretFileData(
 
 export class AlertRouting extends pulumi.ComponentResource {
   public readonly teams: Record<string, TeamOnCall>;
+  public readonly businessServices: BusinessServices;
   public readonly monitoring: MonitoringObjects;
   /** The object holding `alertmanager.yaml`: the ConfigMap, or in operator mode the config Secret. */
   public readonly alertmanagerConfigName: pulumi.Output<string>;
@@ -82,6 +84,16 @@ export class AlertRouting extends pulumi.ComponentResource {
       if (team.scheduleId) scheduleIds.set(teamPlan.team, team.scheduleId);
       Object.assign(integrationKeys, team.integrationKeys);
     }
+
+    this.businessServices = new BusinessServices(
+      `${name}-business`,
+      {
+        plans: plan.onCall.businessServices,
+        serviceIds: Object.fromEntries(Object.entries(this.teams).map(([id, team]) => [id, team.serviceIds])),
+        protect: plan.onCall.protect,
+      },
+      { parent: this },
+    );
 
     this.monitoring = new MonitoringObjects(
       `${name}-k8s`,

@@ -12,6 +12,8 @@ export const LABEL = {
   vertical: "vertical",
   toolName: "tool_name",
   tier: "tier",
+  /** The default name of the label that names a customer (`customers.customerLabel`). */
+  customer: "customer",
   priority: "priority",
   category: "category",
   autoRemediation: "auto_remediation",
@@ -154,7 +156,7 @@ export const OBJECT_NAMES = {
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 export const VERTICAL_LABEL = `${PROJECT}/vertical`;
 export const SHARD_LABEL = `${PROJECT}/shard`;
-export const DEFAULT_TIER_ANNOTATION = `${PROJECT}/default-tier`;
+export const STRICTEST_TIER_ANNOTATION = `${PROJECT}/strictest-tier`;
 export const ruleFileKey = (vertical: string, shard: number): string => `${vertical}-${shard}.rules.yaml`;
 export const routeFileKey = (vertical: string): string => `${vertical}.route.yaml`;
 

@@ -22,6 +22,11 @@ export interface Alert {
   team: string;
   toolName?: string;
   tier?: string;
+  /**
+   * `customer`: the expression keeps the customer label, and the rule takes each customer's tier
+   * from the customer info series; `vertical`: one alert for everyone, at the vertical's strictest tier.
+   */
+  scope: AlertScope;
   priority?: string;
   category?: string;
   /** Labels as the catalogue wrote them, with `severity` normalised. */
@@ -30,7 +35,11 @@ export interface Alert {
   source: RuleSource;
   /** Set on the alerts an SLO generates: the SLO's name. */
   slo?: string;
+  /** Set on the platform's own alert about unknown customer tiers, which no catalogue writes. */
+  customerTiers?: true;
 }
+
+export type AlertScope = "vertical" | "customer";
 
 export interface RecordingRule {
   kind: "record";

@@ -17,6 +17,8 @@ const rule = z
     keep_firing_for: z.string().optional(),
     labels: stringMap.default({}),
     annotations: stringMap.default({}),
+    /** `customer` for an alert per customer, which takes the customer's tier; a vertical-wide alert by default. */
+    scope: z.enum(["vertical", "customer"]).optional(),
   })
   .strict();
 

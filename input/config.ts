@@ -115,7 +115,13 @@ const tier = z.discriminatedUnion("coverage", [
 const vertical = z
   .object({
     id,
-    defaultTier: id,
+    /**
+     * The tiers this vertical sells. A customer's own tier comes from the customer info series; an
+     * alert without a tier (an outage that hits everyone) takes the strictest of these.
+     */
+    tiers: z.array(id).min(1, "needs at least one tier this vertical sells"),
+    /** Replaced by `tiers`; kept in the schema only so that validation can say so (input/checks/config.ts). */
+    defaultTier: z.unknown().optional(),
     namespace: id,
     /** SEV1 (`priority: P1`) alerts escalate to the executive team. */
     sev1EscalatesToExec: z.boolean().default(false),
@@ -233,6 +239,26 @@ const kubernetes = z
   .strict()
   .default({});
 
+/**
+ * Where a customer's tier comes from: billing exports one info series per customer and vertical,
+ * `callsphere_customer_info{customer, vertical, tier} 1`. A per-customer alert joins it on the
+ * customer and vertical to take the customer's tier.
+ */
+const customers = z
+  .object({
+    infoMetric: z
+      .string()
+      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "is not a metric name")
+      .default("callsphere_customer_info"),
+    customerLabel: z.string().regex(PROMETHEUS_NAME, "is not a label name").default("customer"),
+    verticalLabel: z.string().regex(PROMETHEUS_NAME, "is not a label name").default("vertical"),
+    tierLabel: z.string().regex(PROMETHEUS_NAME, "is not a label name").default("tier"),
+    /** How long the info series may be absent before the platform team is told that tiers are unknown. */
+    absentFor: duration.default("10m"),
+  })
+  .strict()
+  .default({});
+
 export const stackConfigSchema = z
   .object({
     teams: z.array(team).min(1),
@@ -240,6 +266,7 @@ export const stackConfigSchema = z
     toolOwners: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "is not a tool name"), id).default({}),
     tiers: z.record(id, tier),
     verticals: z.array(vertical).min(1),
+    customers,
     alertmanager,
     email: emailSettings,
     pagerduty,
@@ -253,3 +280,4 @@ export type TeamConfig = StackConfig["teams"][number];
 export type TierConfig = StackConfig["tiers"][string];
 export type VerticalConfig = StackConfig["verticals"][number];
 export type Timing = z.infer<typeof timing>;
+export type CustomersConfig = StackConfig["customers"];

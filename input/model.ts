@@ -11,14 +11,21 @@ import {
 } from "../core/conventions";
 import { type Issue, IssueList } from "../core/errors";
 import { ownerOf } from "../core/ownership";
-import { alertsOf, type PromtoolTestGroup, type Rule, type RuleGroup, type RuleSource } from "../core/rules";
+import {
+  type Alert,
+  alertsOf,
+  type PromtoolTestGroup,
+  type Rule,
+  type RuleGroup,
+  type RuleSource,
+} from "../core/rules";
 import { zodIssues } from "../core/zodIssues";
 import { sloRuleGroups } from "../slo/rules";
 import type { Slo } from "../slo/spec";
 import { checkSlos } from "../slo/validate";
 import { type Catalogue, type CatalogueRule, parseCatalogue } from "./catalogue";
 import { CONFIG_CHECKS } from "./checks/config";
-import { RULE_CHECKS, severityOf } from "./checks/rules";
+import { CATALOGUE_RULE_CHECKS, RULE_CHECKS, severityOf } from "./checks/rules";
 import {
   type CheckFacts,
   type CheckSeverity,
@@ -29,11 +36,15 @@ import {
 } from "./checks/types";
 import { VERTICAL_CHECKS } from "./checks/vertical";
 import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
+import { customerTiersGroup } from "./customerTiers";
 import { parseRuleTests } from "./ruleTests";
 
 export interface Vertical {
   id: string;
-  defaultTier: string;
+  /** The tiers the vertical sells, as configured. */
+  tiers: string[];
+  /** The tier an alert without a `tier` label takes: the strictest the vertical sells. */
+  strictestTier: string;
   namespace: string;
   sev1EscalatesToExec: boolean;
   catalogueFile: string;
@@ -76,7 +87,12 @@ function checkCatalogue(
   issues: IssueList,
   warnings: Issue[],
 ): void {
-  const facts: CheckFacts = { owners: config, tiers: Object.keys(config.tiers), declared: false };
+  const facts: CheckFacts = {
+    owners: config,
+    tiers: Object.keys(config.tiers),
+    declared: false,
+    customerLabel: config.customers.customerLabel,
+  };
   const report = (severity: CheckSeverity, path: string, problems: readonly Problem[]) => {
     for (const { field, message } of problems) {
       const at = field ? `${path}${path ? "." : ""}${field}` : path;
@@ -92,7 +108,9 @@ function checkCatalogue(
   for (const check of VERTICAL_CHECKS) report(check.severity, "", check.check(vertical, groups));
   groups.forEach((group, g) => {
     group.rules.forEach((rule, r) => {
-      for (const check of RULE_CHECKS) report(check.severity, rulePath(g, r), check.check(rule, facts));
+      for (const check of [...RULE_CHECKS, ...CATALOGUE_RULE_CHECKS]) {
+        report(check.severity, rulePath(g, r), check.check(rule, facts));
+      }
     });
   });
 }
@@ -139,6 +157,7 @@ function ruleOf(
     team: ownerOf(config, alertType, toolName),
     toolName: toolName || undefined,
     tier: optional(LABEL.tier),
+    scope: item.scope ?? "vertical",
     priority: optional(LABEL.priority),
     category: optional(LABEL.category),
     labels,
@@ -147,7 +166,29 @@ function ruleOf(
   };
 }
 
+/**
+ * The tiers an alert can be routed under: its own `tier` label; for a per-customer alert, any tier
+ * its vertical sells (its customer's, or the strictest for a customer billing does not list);
+ * otherwise its vertical's strictest tier.
+ */
+export function tiersOf(vertical: Pick<Vertical, "tiers" | "strictestTier">, alert: Alert): string[] {
+  if (alert.tier) return [alert.tier];
+  return alert.scope === "customer" ? vertical.tiers : [vertical.strictestTier];
+}
+
+const STRICTNESS: Record<TierConfig["coverage"], number> = {
+  "24x7": 0,
+  "business-hours": 1,
+  "email-only": 2,
+};
+
+/** The tier that reaches people soonest: 24x7, then business hours, then e-mail; the first listed of equals. */
+export function strictestTier(sold: readonly string[], tiers: Readonly<Record<string, TierConfig>>): string {
+  return [...sold].sort((a, b) => STRICTNESS[tiers[a].coverage] - STRICTNESS[tiers[b].coverage])[0];
+}
+
 function buildVertical(
+  stackFile: string,
   config: StackConfig,
   vertical: StackConfig["verticals"][number],
   catalogue: Catalogue,
@@ -170,13 +211,21 @@ function buildVertical(
     ),
   }));
   const sloGroups = sloRuleGroups(slos, groups, issues);
+  const strictest = strictestTier(vertical.tiers, config.tiers);
+  const tiersGroup = customerTiersGroup(
+    config,
+    { id: vertical.id, strictestTier: strictest },
+    groups.flatMap((group) => group.rules.filter((rule): rule is Alert => rule.kind === "alert")),
+    { file: stackFile, path: `${NAMESPACE}customers` },
+  );
   return {
     id: vertical.id,
-    defaultTier: vertical.defaultTier,
+    tiers: vertical.tiers,
+    strictestTier: strictest,
     namespace: vertical.namespace,
     sev1EscalatesToExec: vertical.sev1EscalatesToExec,
     catalogueFile: file,
-    groups: [...groups, ...sloGroups],
+    groups: [...groups, ...sloGroups, ...(tiersGroup ? [tiersGroup] : [])],
     slos,
     ruleTests: [],
   };
@@ -217,7 +266,15 @@ export function buildModel(input: ModelInput): AlertingModel {
       for (const issue of result.issues) issues.add(issue.file, issue.path, issue.message);
       return;
     }
-    const built = buildVertical(config, vertical, result.catalogue, vertical.catalogue, issues, warnings);
+    const built = buildVertical(
+      input.stackFile,
+      config,
+      vertical,
+      result.catalogue,
+      vertical.catalogue,
+      issues,
+      warnings,
+    );
     const testsFile = catalogueTestsFile(vertical.catalogue);
     const testsText = input.readFile(testsFile);
     if (testsText !== undefined) {

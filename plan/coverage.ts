@@ -1,4 +1,4 @@
-// A team's on-call coverage follows the tiers of the verticals whose paging alerts route to it:
+// A team's on-call coverage follows the tiers its paging alerts can be routed under (tiersOf):
 // 24x7 if any of them is, business hours if only those, otherwise nobody is on call and the team
 // is reached by e-mail. Nobody is paged at an hour their rotation does not cover.
 
@@ -6,7 +6,7 @@ import { CONFIG_KEYS, PROJECT } from "../core/conventions";
 import { IssueList } from "../core/errors";
 import { alertsOf } from "../core/rules";
 import type { TierConfig } from "../input/config";
-import type { AlertingModel } from "../input/model";
+import { type AlertingModel, tiersOf } from "../input/model";
 import type { BusinessHours } from "./businessHours";
 
 export type TeamCoverage =
@@ -39,7 +39,7 @@ export function teamCoverages(model: AlertingModel): Map<string, TeamCoverage> {
   for (const vertical of verticals) {
     for (const alert of alertsOf(vertical)) {
       if (alert.severity !== "critical") continue;
-      tiersByTeam.get(alert.team)?.add(alert.tier ?? vertical.defaultTier);
+      for (const tier of tiersOf(vertical, alert)) tiersByTeam.get(alert.team)?.add(tier);
     }
   }
   const issues = new IssueList();

@@ -3,6 +3,7 @@
 // per team. Components declare exactly this; the counts depend on teams, never on alerts.
 
 import { managedByStack, WEEKDAYS } from "../core/conventions";
+import { alertsOf } from "../core/rules";
 import type { TeamConfig } from "../input/config";
 import type { AlertingModel } from "../input/model";
 import {
@@ -16,6 +17,7 @@ import {
 } from "./businessHours";
 import type { TeamCoverage } from "./coverage";
 import type { ReceiverPlan } from "./receivers";
+import { pagingReceivers } from "./routes";
 
 export interface UserPlan {
   email: string;
@@ -92,12 +94,63 @@ export interface TeamOnCallPlan {
   slackChannel: SlackChannelPlan;
 }
 
+/**
+ * A vertical as its customers see it: a PagerDuty business service that depends on the team services
+ * its alerts can page, so an incident on any of them shows on the vertical (and on a status page fed
+ * from it).
+ */
+export interface BusinessServicePlan {
+  vertical: string;
+  name: string;
+  description: string;
+  /** The team services it depends on, by team and service (the receiver that pages it), sorted. */
+  supporting: { team: string; service: string }[];
+}
+
 export interface OnCallPlan {
   users: UserPlan[];
   /** In declaration order: the executive team first, since SEV1 policies end at its schedule. */
   teams: TeamOnCallPlan[];
+  businessServices: BusinessServicePlan[];
   protect: boolean;
   slackWorkspaceId?: string;
+}
+
+const titleCase = (id: string) =>
+  id
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(" ");
+
+function buildBusinessServices(
+  model: AlertingModel,
+  coverages: ReadonlyMap<string, TeamCoverage>,
+  receivers: readonly ReceiverPlan[],
+  prefix: string,
+): BusinessServicePlan[] {
+  const byName = new Map(receivers.map((receiver) => [receiver.name, receiver]));
+  return model.verticals.map((vertical) => {
+    const supporting = new Map<string, { team: string; service: string }>();
+    for (const alert of alertsOf(vertical)) {
+      for (const name of pagingReceivers(model, coverages, vertical, alert)) {
+        const receiver = byName.get(name);
+        if (receiver?.pagerduty) {
+          supporting.set(receiver.pagerduty.service, {
+            team: receiver.team,
+            service: receiver.pagerduty.service,
+          });
+        }
+      }
+    }
+    return {
+      vertical: vertical.id,
+      name: `${prefix}${titleCase(vertical.id)}`,
+      description: `The ${vertical.id} vertical as its customers see it: an incident on a team service its alerts page shows here. ${managedByStack(model.stack)}`,
+      supporting: [...supporting.values()].sort((a, b) =>
+        a.service < b.service ? -1 : a.service > b.service ? 1 : 0,
+      ),
+    };
+  });
 }
 
 /** A Monday long past: rotations are anchored to it, so their phase never depends on deploy time. */
@@ -278,6 +331,7 @@ export function buildOnCallPlan(
   return {
     users: buildUsers(ordered),
     teams,
+    businessServices: buildBusinessServices(model, coverages, receivers, prefix),
     protect: pagerduty.protect,
     slackWorkspaceId: pagerduty.slackWorkspaceId,
   };

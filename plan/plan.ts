@@ -1,6 +1,7 @@
 // The routing plan: everything that decides where an alert goes, as plain data. Renderers serialise
 // it and components declare it; neither adds a decision of its own.
 import { OBJECT_NAMES, SMTP_PASSWORD_FILE, tierIntervalName } from "../core/conventions";
+import type { CustomersConfig } from "../input/config";
 import type { AlertingModel } from "../input/model";
 import type { SecretRef } from "../input/secrets";
 import type { BusinessHours } from "./businessHours";
@@ -52,8 +53,12 @@ export interface AlertingPlan {
   coverage: ReadonlyMap<string, TeamCoverage>;
   onCall: OnCallPlan;
   kubernetes: KubernetesPlan;
-  /** Each vertical's default tier, which an alert without a tier label takes. */
-  verticalDefaultTiers: { vertical: string; tier: string }[];
+  /** Every tier of the stack, by name. */
+  tiers: string[];
+  /** Where a customer's tier comes from: the info series' metric and labels. */
+  customers: CustomersConfig;
+  /** Each vertical's strictest tier, which an alert without a tier label takes. */
+  verticalStrictestTiers: { vertical: string; tier: string }[];
 }
 
 export interface KubernetesPlan {
@@ -106,16 +111,18 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
     receivers,
     timeIntervals: buildTimeIntervals(model),
     inhibitRules: buildInhibitRules(),
-    ruleFiles: model.verticals.map(buildRuleFile),
-    ruleTests: model.verticals.flatMap(buildRuleTestFiles),
+    ruleFiles: model.verticals.map((vertical) => buildRuleFile(vertical, model.config.customers)),
+    ruleTests: model.verticals.flatMap((vertical) => buildRuleTestFiles(vertical, model.config.customers)),
     secretFiles,
     secretInputs: buildSecretInputs(secretFiles),
     secretMountPath: secretMountPath(kubernetes),
     coverage,
     onCall: buildOnCallPlan(model, coverage, receivers),
-    verticalDefaultTiers: model.verticals.map((vertical) => ({
+    tiers: [...model.tiers.keys()],
+    customers: model.config.customers,
+    verticalStrictestTiers: model.verticals.map((vertical) => ({
       vertical: vertical.id,
-      tier: vertical.defaultTier,
+      tier: vertical.strictestTier,
     })),
     kubernetes: {
       mode: kubernetes.mode,

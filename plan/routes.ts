@@ -12,8 +12,9 @@ import {
 } from "../core/conventions";
 import { parseDuration } from "../core/duration";
 import { toolOwnerEntries } from "../core/ownership";
+import type { Alert } from "../core/rules";
 import type { Timing } from "../input/config";
-import type { AlertingModel, Vertical } from "../input/model";
+import { type AlertingModel, tiersOf, type Vertical } from "../input/model";
 import type { TeamCoverage } from "./coverage";
 
 /** What the route tree is built from: the checked model and each team's on-call coverage. */
@@ -66,6 +67,25 @@ function pagingWindow(context: RouteContext, owner: string, tier: string): "alwa
   if (!tierCoverage || tierCoverage.coverage === "email-only" || team.kind === "email-only") return "never";
   if (tierCoverage.coverage === "business-hours") return [tierIntervalName(tier)];
   return team.kind === "24x7" ? "always" : team.tiers.map(tierIntervalName);
+}
+
+/**
+ * The PagerDuty receivers an alert of a vertical can page through, under every tier it can be routed
+ * under: its owner's, or its owner's SEV1 receiver for a P1 in a vertical that escalates SEV1. The
+ * same decisions as the route tree's leaves below, so a business service depends on exactly these.
+ */
+export function pagingReceivers(
+  model: AlertingModel,
+  coverage: ReadonlyMap<string, TeamCoverage>,
+  vertical: Vertical,
+  alert: Alert,
+): string[] {
+  if (alert.severity !== "critical") return [];
+  const sev1 = vertical.sev1EscalatesToExec && alert.priority === SEV1_PRIORITY;
+  const paged = tiersOf(vertical, alert).some(
+    (tier) => model.tiers.has(tier) && pagingWindow({ model, coverage }, alert.team, tier) !== "never",
+  );
+  return paged ? [receiverName(alert.team, sev1 ? "sev1" : undefined)] : [];
 }
 
 /** The routes of one owner under one tier: who is paged, who is told, and when. */
@@ -128,13 +148,17 @@ function ownerRoutes(context: RouteContext, vertical: Vertical, owner: string): 
   return [
     costSpike,
     ...[...model.tiers.keys()].sort().map((tier) => tierRoute(eq(LABEL.tier, tier), tier)),
-    tierRoute(eq(LABEL.tier, ""), vertical.defaultTier),
+    tierRoute(eq(LABEL.tier, ""), vertical.strictestTier),
   ];
 }
 
 function verticalRoute(context: RouteContext, vertical: Vertical): RoutePlan {
-  const { routing, alertmanager } = context.model.config;
-  const toolGroupBy = [...alertmanager.groupBy, LABEL.toolName].filter((v, i, all) => all.indexOf(v) === i);
+  const { routing, alertmanager, customers } = context.model.config;
+  const unique = (labels: string[]) => labels.filter((v, i, all) => all.indexOf(v) === i);
+  // One customer's page never waits behind another's group: groups are per customer too (an alert
+  // without the label forms one group, as before).
+  const groupBy = unique([...alertmanager.groupBy, customers.customerLabel]);
+  const toolGroupBy = unique([...groupBy, LABEL.toolName]);
   const toolRoutes: RoutePlan[] = toolOwnerEntries(context.model.config).map(([tool, team]) => ({
     matchers: [eq(LABEL.toolName, tool)],
     routes: ownerRoutes(context, vertical, team),
@@ -143,6 +167,7 @@ function verticalRoute(context: RouteContext, vertical: Vertical): RoutePlan {
   toolRoutes.push({ matchers: [], routes: ownerRoutes(context, vertical, routing.toolFallbackTeam) });
   return {
     matchers: [eq(LABEL.vertical, vertical.id)],
+    groupBy,
     routes: [
       { matchers: [eq(LABEL.alertType, "infra")], routes: ownerRoutes(context, vertical, routing.infraTeam) },
       { matchers: [eq(LABEL.alertType, "model")], routes: ownerRoutes(context, vertical, routing.modelTeam) },

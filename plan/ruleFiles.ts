@@ -1,6 +1,7 @@
 // The rule file of each vertical: its groups, each rule with our routing labels first.
 import { LABEL, ruleGroupName } from "../core/conventions";
 import type { Alert, RenderedRule, Rule } from "../core/rules";
+import type { CustomersConfig } from "../input/config";
 import type { Vertical } from "../input/model";
 
 export interface RuleFilePlan {
@@ -22,7 +23,25 @@ export function ruleLabels(alert: Alert): Record<string, string> {
   return labels;
 }
 
-function renderRule(rule: Rule): RenderedRule {
+/**
+ * A per-customer alert's expression, joined to the customer info series for the customer's tier. A
+ * customer the series does not list (new, or billing's exporter down) still alerts, without a tier,
+ * which the route tree reads as the vertical's strictest. `topk by (customer) (1, …)` keeps one info
+ * series per customer, so a customer listed twice cannot make the join fail and lose every alert.
+ */
+export function perCustomerExpr(alert: Alert, customers: CustomersConfig): string {
+  const info = `${customers.infoMetric}{${customers.verticalLabel}="${alert.vertical}"}`;
+  const customer = customers.customerLabel;
+  const expr = alert.expr.trim().replace(/\n/g, "\n  ");
+  const joined = `(\n  ${expr}\n)\n* on (${customer}) group_left (${customers.tierLabel})\n  topk by (${customer}) (1, ${info})`;
+  const tiered =
+    customers.tierLabel === LABEL.tier
+      ? joined
+      : `label_replace(\n${joined},\n"${LABEL.tier}", "$1", "${customers.tierLabel}", "(.*)")`;
+  return `${tiered}\nor\n(\n  ${expr}\n)\nunless on (${customer}) ${info}\n`;
+}
+
+function renderRule(rule: Rule, customers: CustomersConfig): RenderedRule {
   if (rule.kind === "record") {
     return {
       record: rule.record,
@@ -30,7 +49,10 @@ function renderRule(rule: Rule): RenderedRule {
       ...(Object.keys(rule.labels).length ? { labels: rule.labels } : {}),
     };
   }
-  const out: RenderedRule = { alert: rule.name, expr: rule.expr };
+  const out: RenderedRule = {
+    alert: rule.name,
+    expr: rule.scope === "customer" ? perCustomerExpr(rule, customers) : rule.expr,
+  };
   if (rule.for) out.for = rule.for;
   if (rule.keepFiringFor) out.keep_firing_for = rule.keepFiringFor;
   out.labels = ruleLabels(rule);
@@ -38,13 +60,13 @@ function renderRule(rule: Rule): RenderedRule {
   return out;
 }
 
-export function buildRuleFile(vertical: Vertical): RuleFilePlan {
+export function buildRuleFile(vertical: Vertical, customers: CustomersConfig): RuleFilePlan {
   return {
     vertical: vertical.id,
     groups: vertical.groups.map((group) => ({
       name: ruleGroupName(vertical.id, group.name),
       ...(group.interval ? { interval: group.interval } : {}),
-      rules: group.rules.map(renderRule),
+      rules: group.rules.map((rule) => renderRule(rule, customers)),
     })),
   };
 }

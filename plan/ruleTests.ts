@@ -3,6 +3,8 @@
 import { ruleTestFileName } from "../core/conventions";
 import { parseDuration } from "../core/duration";
 import type { Alert, PromtoolTestGroup } from "../core/rules";
+import type { CustomersConfig } from "../input/config";
+import { customerTiersAlertName, customerTiersTests } from "../input/customerTiers";
 import type { Vertical } from "../input/model";
 import { sloAlertsOf, sloTestGroups } from "../slo/tests";
 import { ruleLabels } from "./ruleFiles";
@@ -28,12 +30,16 @@ export const TEST_EVALUATION_INTERVAL = "1m";
  * under the ones the case wrote: promtool compares full label sets, and the team comes from the
  * stack's routing, not from the test.
  */
-export function buildRuleTestFiles(vertical: Vertical): RuleTestFilePlan[] {
+export function buildRuleTestFiles(vertical: Vertical, customers: CustomersConfig): RuleTestFilePlan[] {
   const list = vertical.groups.flatMap((group) =>
     group.rules.filter((rule): rule is Alert => rule.kind === "alert"),
   );
   const alerts = new Map(list.map((alert) => [alert.name, alert]));
-  const generated = vertical.slos.flatMap((slo) => sloTestGroups(slo, sloAlertsOf(slo, list)));
+  const tiersAlert = alerts.get(customerTiersAlertName(vertical.id));
+  const generated = [
+    ...vertical.slos.flatMap((slo) => sloTestGroups(slo, sloAlertsOf(slo, list))),
+    ...(tiersAlert?.customerTiers ? customerTiersTests(customers, tiersAlert) : []),
+  ];
   const files = new Map<number, RuleTestFilePlan>();
   const fileAt = (interval: string | undefined) => {
     const every = interval ?? TEST_EVALUATION_INTERVAL;

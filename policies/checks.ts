@@ -1,5 +1,6 @@
 // The catalogue's named checks as policies: each runs over the rules read back from the declared
 // objects, with the severity validation gives it (error → mandatory, warning → advisory).
+import { LABEL } from "../core/conventions";
 import { RULE_CHECKS } from "../input/checks/rules";
 import {
   type CheckFacts,
@@ -27,7 +28,13 @@ function rulePolicy(check: RuleCheck): AlertRoutingPolicy {
     defaults: DEFAULTS,
     configSchema: SCHEMA,
     check(view, config, report) {
-      const facts: CheckFacts = { owners: ownersOf(config), tiers: config.tiers, declared: true };
+      // A declared rule carries no scope, so the per-customer checks, which read it, pass it by.
+      const facts: CheckFacts = {
+        owners: ownersOf(config),
+        tiers: config.tiers,
+        declared: true,
+        customerLabel: LABEL.customer,
+      };
       for (const { vertical, groups, resource } of view.verticals) {
         for (const rule of groups.flatMap((group) => group.rules)) {
           for (const { field, message } of check.check(ruleSubject(rule, vertical), facts)) {

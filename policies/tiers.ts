@@ -1,5 +1,6 @@
 // Tiers decide coverage: a business-hours or e-mail-only tier never pages outside what it pays for,
-// and a critical alert of a 24x7 vertical always has someone to page. Judged by evaluating every
+// an alert without a tier keeps to its vertical's strictest tier, and a critical alert of a vertical
+// whose strictest tier is 24x7 always has someone to page. Judged by evaluating every
 // alert at every hour of a week against the declared Alertmanager config.
 
 import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/evaluate";
@@ -16,7 +17,7 @@ const WEEK = Array.from(
 export const tierCoveragePolicy = stackPolicy({
   name: "tier-coverage",
   description:
-    "A business-hours or e-mail-only tier never yields a page outside its hours, and a critical alert of a 24x7 vertical always has a 24/7 path.",
+    "A business-hours or e-mail-only tier never yields a page outside its hours, an alert without a tier keeps to the hours of the strictest tier its vertical sells, and a critical alert of a vertical whose strictest tier is 24x7 always has a 24/7 path.",
   enforcementLevel: "mandatory",
   defaults: {
     tiers: { enterprise: "24x7", business: "business-hours", trial: "email-only" } as Record<string, string>,
@@ -58,7 +59,7 @@ export const tierCoveragePolicy = stackPolicy({
         .filter(([, coverage]) => coverage === "business-hours")
         .map(([tier]) => [tier, WEEK.map((at) => namedIntervalsContain(am, [tierIntervalName(tier)], at))]),
     );
-    for (const { rule, vertical, defaultTier, resource } of view.alerts) {
+    for (const { rule, vertical, strictestTier, resource } of view.alerts) {
       const labels: Record<string, string> = { ...rule.labels, alertname: rule.alert };
       if (labels[LABEL.severity] === "info") continue;
       for (const [tier, coverage] of Object.entries(config.tiers)) {
@@ -75,13 +76,28 @@ export const tierCoveragePolicy = stackPolicy({
           );
         }
       }
+      // Without a tier, the alert takes the strictest tier its vertical sells, and keeps to its hours.
+      const strictest = strictestTier ? config.tiers[strictestTier] : undefined;
+      if (strictestTier && (strictest === "business-hours" || strictest === "email-only")) {
+        const pages = pagingHours(router.match(labels));
+        const inHours = tierHours.get(strictestTier) ?? [];
+        const outside = WEEK.findIndex(
+          (_, hour) => pages[hour] && (strictest === "email-only" || !inHours[hour]),
+        );
+        if (outside >= 0) {
+          report(
+            `Alert ${rule.alert} in ${vertical}, without a tier, pages at ${WEEK[outside].toISOString()}, outside what its strictest tier ${strictestTier} (${strictest}) covers.`,
+            resource.urn,
+          );
+        }
+      }
       const critical = labels[LABEL.severity] === "critical" || labels[LABEL.severity] === "page";
-      if (critical && defaultTier && config.tiers[defaultTier] === "24x7") {
+      if (critical && strictestTier && config.tiers[strictestTier] === "24x7") {
         const pages = pagingHours(router.match(labels));
         const unpaged = pages.indexOf(false);
         if (unpaged >= 0) {
           report(
-            `Critical alert ${rule.alert} of the 24x7 vertical ${vertical} pages nobody at ${WEEK[unpaged].toISOString()}.`,
+            `Critical alert ${rule.alert} of ${vertical}, whose strictest tier is 24x7, pages nobody at ${WEEK[unpaged].toISOString()}.`,
             resource.urn,
           );
         }

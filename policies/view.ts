@@ -4,10 +4,10 @@ import yaml from "js-yaml";
 import type { AmConfig } from "../alertmanager/types";
 import {
   ALERTMANAGER_CONFIG_KEY,
-  DEFAULT_TIER_ANNOTATION,
   parseReceiverName,
   RESOURCE_TYPES,
   SHARD_LABEL,
+  STRICTEST_TIER_ANNOTATION,
   VERTICAL_LABEL,
 } from "../core/conventions";
 import type { RenderedRule } from "../core/rules";
@@ -25,7 +25,7 @@ export interface PolicyResourceLike {
 /** An alerting rule of a declared object. */
 export interface DeclaredAlert {
   vertical: string;
-  defaultTier?: string;
+  strictestTier?: string;
   group: string;
   rule: RenderedRule & { alert: string };
   resource: PolicyResourceLike;
@@ -44,7 +44,7 @@ export interface DeclaredGroup {
 /** A vertical's rule groups across all its objects (shards), in shard order. */
 export interface DeclaredVertical {
   vertical: string;
-  defaultTier?: string;
+  strictestTier?: string;
   groups: DeclaredGroup[];
   /** The first object of the vertical, where problems of the whole vertical are reported. */
   resource: PolicyResourceLike;
@@ -177,7 +177,7 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
     if (!entry) {
       entry = {
         vertical,
-        defaultTier: meta.annotations?.[DEFAULT_TIER_ANNOTATION] || undefined,
+        strictestTier: meta.annotations?.[STRICTEST_TIER_ANNOTATION] || undefined,
         groups: [],
         resource,
       };
@@ -192,12 +192,12 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
   }
   const alerts: DeclaredAlert[] = [];
   const recordingRules: StackView["recordingRules"] = [];
-  for (const { vertical, defaultTier, groups } of verticals) {
+  for (const { vertical, strictestTier, groups } of verticals) {
     for (const group of groups) {
       for (const rule of group.rules) {
         if (rule.alert) {
           const alert = rule as RenderedRule & { alert: string };
-          alerts.push({ vertical, defaultTier, group: group.name, rule: alert, resource: group.resource });
+          alerts.push({ vertical, strictestTier, group: group.name, rule: alert, resource: group.resource });
         } else recordingRules.push({ vertical, rule, resource: group.resource });
       }
     }

@@ -2,12 +2,12 @@
 // the component declares exactly these, the checks validate exactly these.
 import {
   ALERTMANAGER_CONFIG_KEY,
-  DEFAULT_TIER_ANNOTATION,
   OBJECT_NAMES,
   objectLabels,
   routeFileKey,
   ruleFileKey,
   SHARD_LABEL,
+  STRICTEST_TIER_ANNOTATION,
   VERTICAL_LABEL,
 } from "../core/conventions";
 import type { AlertingPlan, SecretFilePlan } from "../plan/plan";
@@ -50,7 +50,7 @@ export function kubernetesObjects(plan: AlertingPlan, alertmanagerYaml: string):
   const { mode, shardBudgetBytes, ruleSelectorLabels } = plan.kubernetes;
   const configmaps = mode !== "operator";
   const operator = mode !== "configmap";
-  const defaultTiers = new Map(plan.verticalDefaultTiers.map(({ vertical, tier }) => [vertical, tier]));
+  const strictestTiers = new Map(plan.verticalStrictestTiers.map(({ vertical, tier }) => [vertical, tier]));
   const objects: KubernetesObjects = {
     ruleConfigMaps: [],
     prometheusRules: [],
@@ -66,8 +66,8 @@ export function kubernetesObjects(plan: AlertingPlan, alertmanagerYaml: string):
   for (const file of plan.ruleFiles) {
     for (const shard of shardRuleFile(file, shardBudgetBytes)) {
       const labels = { [VERTICAL_LABEL]: shard.vertical, [SHARD_LABEL]: String(shard.index) };
-      // The policy pack reads the vertical's default tier here: coverage rules depend on it.
-      const annotations = { [DEFAULT_TIER_ANNOTATION]: defaultTiers.get(shard.vertical) ?? "" };
+      // The policy pack reads the vertical's strictest tier here: an alert without a tier takes it.
+      const annotations = { [STRICTEST_TIER_ANNOTATION]: strictestTiers.get(shard.vertical) ?? "" };
       if (configmaps) {
         const data: Record<string, string> = { [ruleFileKey(shard.vertical, shard.index)]: shard.text };
         // The route subtree rides with the first shard, for review beside the vertical's rules.

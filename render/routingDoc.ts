@@ -72,7 +72,7 @@ export function renderRoutingDoc(
         row.vertical,
         row.alert,
         row.severity,
-        row.isDefaultTier ? `${row.tier} (default)` : row.tier,
+        row.isStrictestTier ? `${row.tier} (default)` : row.tier,
         ...moments.map((moment) => cellText(row.cells[moment.id])),
       ]),
     ),

@@ -79,6 +79,15 @@ function onCallSection(plan: AlertingPlan): string {
       `${service.acknowledgementTimeoutSeconds / 60} min`,
     ]),
   );
+  const serviceNames = new Map(
+    plan.onCall.teams.flatMap((team) => team.services.map((service) => [service.receiver, service.name])),
+  );
+  const businessRows = plan.onCall.businessServices.map((business) => [
+    business.vertical,
+    business.name,
+    business.supporting.map(({ service }) => serviceNames.get(service) ?? service).join(", ") ||
+      "nothing: no alert of it pages",
+  ]);
   return [
     "## On call",
     "",
@@ -87,6 +96,10 @@ function onCallSection(plan: AlertingPlan): string {
     table(["escalation policy", "levels", "loops"], policyRows),
     "",
     table(["service", "policy", "urgency", "auto-resolve", "ack timeout"], serviceRows),
+    "",
+    "Business services, one per vertical, each depending on the team services its alerts can page (a status page is fed from them):",
+    "",
+    table(["vertical", "business service", "depends on"], businessRows),
     "",
     `PagerDuty services, escalation policies and schedules are ${plan.onCall.protect ? "protected from deletion" : "not protected (disposable stack)"}.`,
     "",
@@ -140,7 +153,8 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan, config: 
     const count = (type: string) => alerts.filter((alert) => alert.alertType === type).length;
     return [
       vertical.id,
-      vertical.defaultTier,
+      vertical.tiers.join(", "),
+      vertical.strictestTier,
       vertical.namespace,
       vertical.sev1EscalatesToExec ? "yes" : "no",
       String(alerts.length),
@@ -163,21 +177,30 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan, config: 
   const tierRows = [...model.tiers.keys()].map((tier) => [tier, coverageText(model, tier)]);
   // Where each alert goes is read off the rendered config by the routing evaluator, never re-decided.
   const router = createRouter(config);
-  const defaultTiers = new Map(plan.verticalDefaultTiers.map(({ vertical, tier }) => [vertical, tier]));
+  const strictestTiers = new Map(plan.verticalStrictestTiers.map(({ vertical, tier }) => [vertical, tier]));
+  const perCustomer = new Set(
+    model.verticals.flatMap((vertical) =>
+      alertsOf(vertical).flatMap((alert) => (alert.scope === "customer" ? [alert.name] : [])),
+    ),
+  );
   const alertSections = plan.ruleFiles.map((file) => {
-    const tier = defaultTiers.get(file.vertical) ?? "";
+    const tier = strictestTiers.get(file.vertical) ?? "";
     const rows = file.groups
       .flatMap((group) => group.rules)
       .flatMap((rule) => (rule.alert ? [{ ...rule, alert: rule.alert, labels: rule.labels ?? {} }] : []))
       .map((rule) => [
         rule.alert,
-        rule.labels.alert_type + (rule.labels.tool_name ? ` (${rule.labels.tool_name})` : ""),
+        rule.labels.alert_type +
+          (rule.labels.tool_name ? ` (${rule.labels.tool_name})` : "") +
+          (perCustomer.has(rule.alert) ? ", per customer" : ""),
         rule.labels.severity + (rule.labels.priority ? ` ${rule.labels.priority}` : ""),
         rule.labels.team,
         router.receivers({ ...rule.labels, alertname: rule.alert }).join(", "),
       ]);
-    const heading = `### ${file.vertical} (default tier ${tier}: ${coverageText(model, tier)})`;
-    return `${heading}\n\n${table(["alert", "type", "severity", "team", "receivers (default tier)"], rows)}`;
+    const heading = `### ${file.vertical} (an alert without a tier takes ${tier}, the strictest it sells: ${coverageText(model, tier)})`;
+    const note =
+      "A per-customer alert takes its customer's tier from the customer info series; the receivers shown are for an alert without a tier.";
+    return `${heading}\n\n${note}\n\n${table(["alert", "type", "severity", "team", "receivers (without a tier)"], rows)}`;
   });
   return [
     `# agent-alert-routing: stack \`${model.stack}\``,
@@ -187,7 +210,8 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan, config: 
     table(
       [
         "vertical",
-        "default tier",
+        "tiers sold",
+        "strictest tier",
         "namespace",
         "SEV1 to exec",
         "alerts",

@@ -29,8 +29,8 @@ export interface MatrixRow {
   alert: string;
   severity: string;
   tier: string;
-  /** The vertical's default tier, which an alert without a tier label takes. */
-  isDefaultTier: boolean;
+  /** The vertical's strictest tier, which an alert without a tier label takes. */
+  isStrictestTier: boolean;
   cells: Record<MomentId, MatrixCell>;
 }
 
@@ -63,7 +63,7 @@ export function routingMatrix(model: AlertingModel, plan: AlertingPlan, config: 
   const paging = new Set(
     plan.receivers.filter((receiver) => receiver.pagerduty).map((receiver) => receiver.name),
   );
-  const defaults = new Map(model.verticals.map((vertical) => [vertical.id, vertical.defaultTier]));
+  const defaults = new Map(model.verticals.map((vertical) => [vertical.id, vertical.strictestTier]));
   const rows: MatrixRow[] = [];
   for (const file of plan.ruleFiles) {
     for (const rule of file.groups.flatMap((group) => group.rules)) {
@@ -91,7 +91,7 @@ export function routingMatrix(model: AlertingModel, plan: AlertingPlan, config: 
           alert: rule.alert,
           severity: rule.labels?.severity ?? "",
           tier,
-          isDefaultTier: defaults.get(file.vertical) === tier,
+          isStrictestTier: defaults.get(file.vertical) === tier,
           cells,
         });
       }

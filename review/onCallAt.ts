@@ -1,6 +1,6 @@
 // Who is on call, and at what urgency, at a given instant: the PagerDuty half of "who gets woken up".
 import { timeIntervalContains } from "../alertmanager/timeIntervals";
-import { toTimeInterval } from "../plan/businessHours";
+import { offsetMinutes, toTimeInterval } from "../plan/businessHours";
 import type { OnCallPlan, ScheduleLayerPlan, ServicePlan, TeamOnCallPlan } from "../plan/onCall";
 import { restrictionContains } from "./restrictions";
 
@@ -10,7 +10,7 @@ export interface OnCallNow {
   name?: string;
 }
 
-/** The layer's member at `at`: turns of fixed length from the virtual start, in member order. */
+/** The layer's member at `at`: turns of fixed wall-clock length from the virtual start, in member order. */
 export function layerMemberAt(layer: ScheduleLayerPlan, timeZone: string, at: Date): string | undefined {
   const start = Date.parse(layer.rotationVirtualStart);
   if (at.getTime() < Date.parse(layer.start) || layer.users.length === 0) return undefined;
@@ -20,7 +20,10 @@ export function layerMemberAt(layer: ScheduleLayerPlan, timeZone: string, at: Da
   ) {
     return undefined;
   }
-  const turns = Math.floor((at.getTime() - start) / (layer.rotationTurnLengthSeconds * 1000));
+  // PagerDuty hands off at the same wall-clock time in the schedule's zone all year, so turns are
+  // counted on that wall clock: across a daylight-saving change a week is 167 or 169 real hours.
+  const wall = (instant: number) => instant + offsetMinutes(new Date(instant), timeZone) * 60_000;
+  const turns = Math.floor((wall(at.getTime()) - wall(start)) / (layer.rotationTurnLengthSeconds * 1000));
   const index = ((turns % layer.users.length) + layer.users.length) % layer.users.length;
   return layer.users[index];
 }

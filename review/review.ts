@@ -2,7 +2,7 @@
 // the static checks' findings and the routing matrix.
 
 import type { AmConfig } from "../alertmanager/types";
-import type { AlertingModel } from "../input/model";
+import { type AlertingModel, tiersOf } from "../input/model";
 import type { AlertingPlan } from "../plan/plan";
 import { type CatalogueAlert, type Finding, lintRoutes } from "./lint";
 import { type MatrixRow, type Moment, referenceMoments, routingMatrix } from "./matrix";
@@ -32,10 +32,11 @@ function catalogueAlerts(model: AlertingModel, plan: AlertingPlan): CatalogueAle
 
 export function reviewRouting(model: AlertingModel, plan: AlertingPlan, config: AmConfig): RoutingReview {
   const teamOf = new Map(plan.receivers.map((receiver) => [receiver.name, receiver.team]));
-  // An alert without a tier label carries its vertical's default tier in effect.
+  // An alert without a tier label carries its vertical's strictest tier in effect; a per-customer
+  // alert carries the tier of its customer, any the vertical sells.
   const effectiveTiers = model.verticals.flatMap((vertical) =>
     vertical.groups.flatMap((group) =>
-      group.rules.flatMap((rule) => (rule.kind === "alert" ? [rule.tier ?? vertical.defaultTier] : [])),
+      group.rules.flatMap((rule) => (rule.kind === "alert" ? tiersOf(vertical, rule) : [])),
     ),
   );
   const findings = lintRoutes({

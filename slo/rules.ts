@@ -128,6 +128,7 @@ export function sloRuleGroup(slo: Slo): RuleGroup {
     severity: kind === "page" ? "critical" : "warning",
     team: slo.team,
     toolName: slo.toolName,
+    scope: "vertical",
     labels: {},
     annotations: annotations(slo, kind),
     source,

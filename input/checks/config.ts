@@ -98,15 +98,32 @@ export const uniqueVerticals: ConfigCheck = {
 };
 
 export const verticalTiers: ConfigCheck = {
-  name: "vertical-default-tier",
+  name: "vertical-sold-tiers",
   check: (config) =>
     config.verticals.flatMap((vertical, i) =>
-      Object.hasOwn(config.tiers, vertical.defaultTier)
+      vertical.tiers.flatMap((tier, t) => {
+        const field = at("verticals", i, "tiers", t);
+        if (!Object.hasOwn(config.tiers, tier)) {
+          return [
+            { field, message: `"${tier}" is not a tier (tiers: ${Object.keys(config.tiers).join(", ")})` },
+          ];
+        }
+        return vertical.tiers.indexOf(tier) < t ? [{ field, message: `"${tier}" is listed twice` }] : [];
+      }),
+    ),
+};
+
+export const defaultTierReplaced: ConfigCheck = {
+  name: "vertical-default-tier-replaced",
+  check: (config) =>
+    config.verticals.flatMap((vertical, i) =>
+      vertical.defaultTier === undefined
         ? []
         : [
             {
               field: at("verticals", i, "defaultTier"),
-              message: `"${vertical.defaultTier}" is not a tier (tiers: ${Object.keys(config.tiers).join(", ")})`,
+              message:
+                "was replaced by `tiers`, the list of tiers this vertical sells; an alert without a tier takes the strictest of them",
             },
           ],
     ),
@@ -120,4 +137,5 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   tierHoursInOrder,
   uniqueVerticals,
   verticalTiers,
+  defaultTierReplaced,
 ];

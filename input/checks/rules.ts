@@ -15,6 +15,7 @@ import {
 import { DURATION_HINT, parseDuration } from "../../core/duration";
 import { ownerOf } from "../../core/ownership";
 import { findSyntaxError, topLevelThreshold } from "../../core/promql";
+import { labelKept } from "../../core/promqlLabels";
 import type { Problem, RuleCheck, RuleSubject } from "./types";
 
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
@@ -221,6 +222,33 @@ export const tierLabel: RuleCheck = {
   },
 };
 
+export const customerScope: RuleCheck = {
+  name: "per-customer-alert",
+  description:
+    "A per-customer alert (scope: customer) keeps the customer label through its expression, and takes its tier from the customer, never from a label.",
+  severity: "error",
+  check(rule, facts) {
+    if (rule.scope === undefined || rule.scope === "vertical") return [];
+    if (!isAlert(rule)) return problem("scope", "applies to alerts; a recording rule has no scope");
+    const problems: Problem[] = [];
+    const kept = labelKept(rule.expr, facts.customerLabel);
+    if (!kept.kept) {
+      problems.push({
+        field: "expr",
+        message: `a per-customer alert must keep the "${facts.customerLabel}" label, and \`${kept.droppedBy}\` drops it (add it to the \`by (…)\`, or match \`on\` it)`,
+      });
+    }
+    if (label(rule, LABEL.tier) !== undefined) {
+      problems.push({
+        field: labelField(LABEL.tier),
+        message:
+          "a per-customer alert takes each customer's tier from the customer info series; remove this label",
+      });
+    }
+    return problems;
+  },
+};
+
 export const priorityLabel: RuleCheck = {
   name: "priority-label",
   description: "A priority label is P1 to P5.",
@@ -320,6 +348,12 @@ export const runbook: RuleCheck = {
 };
 
 /** Every check of one rule, in the order a reviewer reads them. */
+/**
+ * Checks of what only the catalogue says (a rule's `scope`), which a rule read back from a declared
+ * object no longer carries: validation runs them, the policy pack cannot.
+ */
+export const CATALOGUE_RULE_CHECKS: readonly RuleCheck[] = [customerScope];
+
 export const RULE_CHECKS: readonly RuleCheck[] = [
   promqlSyntax,
   ruleDurations,

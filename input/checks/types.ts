@@ -2,7 +2,7 @@
 // the checks over the catalogue as written; the policy pack runs the same checks over the rules it
 // reads back from the declared objects, whatever form the engine hands them in.
 import type { Owners } from "../../core/ownership";
-import type { RenderedRule } from "../../core/rules";
+import type { AlertScope, RenderedRule } from "../../core/rules";
 
 /** `error` stops validation and is mandatory in the pack; `warning` is printed and advisory. */
 export type CheckSeverity = "error" | "warning";
@@ -19,6 +19,8 @@ export interface RuleSubject {
   annotations: Readonly<Record<string, string>>;
   /** The vertical whose file or object holds the rule. */
   vertical: string;
+  /** As the catalogue wrote it; a rule read back from a declared object has none. */
+  scope?: AlertScope;
 }
 
 /**
@@ -29,6 +31,8 @@ export interface CheckFacts {
   owners: Owners;
   tiers: readonly string[];
   declared: boolean;
+  /** The label that names a customer (`customers.customerLabel`). */
+  customerLabel: string;
 }
 
 /** One problem: the field inside the rule (`labels.alert_type`, `for`, `expr`) and what to do. */
@@ -70,7 +74,7 @@ export function rulePath(group: number, index: number, field?: string): string {
  * A rule in Prometheus' own form as the checks see it: a catalogue entry as written, or a rule read
  * back from a declared object.
  */
-export function ruleSubject(rule: RenderedRule, vertical: string): RuleSubject {
+export function ruleSubject(rule: RenderedRule & { scope?: AlertScope }, vertical: string): RuleSubject {
   return {
     kind: rule.alert !== undefined ? "alert" : "record",
     name: rule.alert ?? rule.record ?? "",
@@ -80,5 +84,6 @@ export function ruleSubject(rule: RenderedRule, vertical: string): RuleSubject {
     labels: rule.labels ?? {},
     annotations: rule.annotations ?? {},
     vertical,
+    scope: rule.scope,
   };
 }

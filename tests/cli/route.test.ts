@@ -54,7 +54,7 @@ describe("npm run route", () => {
     assert.match(out, /L3 at 20 min: exec rotation \(Maya Chen <ceo@callsphere\.example>\)/);
   });
 
-  it("a real-estate CRM 5xx pages the CRM owners in business hours and tells Slack and e-mail otherwise", () => {
+  it("a real-estate CRM 5xx pages the CRM owners at night for everyone and for an enterprise customer, not for cheaper tiers", () => {
     const labels = [
       "alertname=RealEstateCrmWebhook5xx",
       "vertical=real-estate",
@@ -62,18 +62,31 @@ describe("npm run route", () => {
       "tool_name=crm",
       "severity=critical",
     ];
-    const day = ok(["--at", BUSINESS, ...labels]);
+    // Vertical-wide: real estate sells enterprise, so an outage for everyone pages at 03:00.
+    for (const tier of [[], ["tier=enterprise"]]) {
+      const night = ok(["--at", NIGHT, ...labels, ...tier]);
+      assert.match(night, /receiver crm-owners: notifies now\n\s+PagerDuty service "CRM Integration Owners"/);
+      assert.doesNotMatch(night, /crm-owners-offhours|crm-owners-email/);
+    }
+    const business = ["tier=business"];
+    const day = ok(["--at", BUSINESS, ...labels, ...business]);
     assert.match(day, /receiver crm-owners: notifies now/);
     assert.match(day, /receiver crm-owners-offhours: muted now by business-hours/);
     for (const at of [NIGHT, WEEKEND]) {
-      const off = ok(["--at", at, ...labels]);
+      const off = ok(["--at", at, ...labels, ...business]);
       assert.match(off, /receiver crm-owners: silent now: active only in business-hours/);
       assert.match(off, /receiver crm-owners-offhours: notifies now/);
       assert.match(off, /Slack #oncall-crm\n\s+e-mail crm-owners@callsphere\.example/);
     }
+    const trial = ok(["--at", NIGHT, ...labels, "tier=trial"]);
+    assert.match(
+      trial,
+      /receiver crm-owners-email: notifies now\n\s+e-mail crm-owners@callsphere\.example\n/,
+    );
+    assert.doesNotMatch(trial, /PagerDuty service|Slack/);
   });
 
-  it("a trial vertical's alert reaches e-mail only, and an unknown tool the integrations team", () => {
+  it("a trial customer's alert reaches e-mail only, and an unknown tool the integrations team", () => {
     const trial = ok([
       "--at",
       NIGHT,
@@ -81,12 +94,13 @@ describe("npm run route", () => {
       "vertical=salon",
       "alert_type=infra",
       "severity=critical",
+      "tier=trial",
     ]);
     assert.match(
       trial,
       /receiver platform-email: notifies now\n\s+e-mail platform-oncall@callsphere\.example\n/,
     );
-    assert.doesNotMatch(trial, /PagerDuty|Slack/);
+    assert.doesNotMatch(trial, /PagerDuty service|Slack/);
     const tool = ok([
       "--at",
       NIGHT,
@@ -124,12 +138,97 @@ describe("npm run route", () => {
       [["--at", "2026-13-45T11:00:00Z", "vertical=sales"], /is not an ISO 8601 time/],
       [[], /no alert: give its labels/],
       [["--stack", "nope", "vertical=sales"], /Pulumi\.nope\.yaml: does not exist/],
+      [["--customer-tier", "acme", "vertical=sales"], /--customer-tier "acme" is not a customer and a tier/],
+      [
+        ["--customer-tier", "acme=gold", "vertical=sales"],
+        /"gold" is not a tier \(tiers: enterprise, business, trial\)/,
+      ],
+      [
+        ["--customer-tiers", "/nonexistent.yaml", "vertical=sales"],
+        /--customer-tiers \/nonexistent\.yaml does not exist/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = route(...args);
       assert.notEqual(result.status, 0, args.join(" "));
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, /^\s+at /m);
+    }
+  });
+
+  it("takes a per-customer alert's tier from its customer, and the strictest for a customer it does not know", () => {
+    const labels = [
+      "alertname=RealEstateCustomerCrmFailing",
+      "vertical=real-estate",
+      "alert_type=tool",
+      "tool_name=crm",
+      "severity=critical",
+    ];
+    const tiers = path.join(tempDir("route"), "tiers.yaml");
+    fs.writeFileSync(tiers, "acme: enterprise\nbolt: business\ncora: trial\n");
+    const night = (customer: string) =>
+      ok(["--at", NIGHT, "--customer-tiers", tiers, ...labels, `customer=${customer}`]);
+    assert.match(
+      night("acme"),
+      /tier enterprise: customer acme's, from the customer info series\n[\s\S]*receiver crm-owners: notifies now/,
+    );
+    assert.match(
+      night("bolt"),
+      /tier business: customer bolt's[\s\S]*receiver crm-owners-offhours: notifies now/,
+    );
+    assert.match(night("cora"), /tier trial: customer cora's[\s\S]*receiver crm-owners-email: notifies now/);
+    const unknown = night("dell");
+    assert.match(
+      unknown,
+      /no tier: customer dell is not in the customer info series given .*the strictest tier real-estate sells, enterprise, applies/,
+    );
+    assert.match(unknown, /receiver crm-owners: notifies now/);
+    // A flag overrides the file, as the last word on a customer.
+    assert.match(
+      ok([
+        "--at",
+        NIGHT,
+        "--customer-tiers",
+        tiers,
+        "--customer-tier",
+        "cora=enterprise",
+        ...labels,
+        "customer=cora",
+      ]),
+      /tier enterprise: customer cora's[\s\S]*receiver crm-owners: notifies now/,
+    );
+    const wide = ok([
+      "--at",
+      NIGHT,
+      "alertname=RealEstateCrmWebhook5xx",
+      "vertical=real-estate",
+      "alert_type=tool",
+      "tool_name=crm",
+      "severity=critical",
+    ]);
+    assert.match(
+      wide,
+      /no tier: a vertical-wide alert, so the strictest tier real-estate sells, enterprise, applies/,
+    );
+    assert.match(wide, /overrides made in PagerDuty are not known offline/);
+  });
+
+  it("hands the rotation over at its hand-off time in its own zone, in summer as in winter", () => {
+    const model = [
+      "alertname=HealthcareIntentAccuracyDrop",
+      "vertical=healthcare",
+      "alert_type=model",
+      "severity=critical",
+    ];
+    const onCall = (at: string) =>
+      /L1 at 0 min: ai-eng rotation \(([^<]+) </.exec(ok(["--at", at, ...model]))?.[1];
+    // AI engineering hands off on Mondays at 10:00 New York time.
+    for (const [before, after, later] of [
+      ["2026-01-05T09:30:00-05:00", "2026-01-05T10:30:00-05:00", "2026-01-11T12:00:00-05:00"],
+      ["2026-07-06T09:30:00-04:00", "2026-07-06T10:30:00-04:00", "2026-07-12T12:00:00-04:00"],
+    ]) {
+      assert.notEqual(onCall(before), onCall(after), `a new engineer at ${after}`);
+      assert.equal(onCall(after), onCall(later), `the same engineer all week from ${after}`);
     }
   });
 });

@@ -66,6 +66,8 @@ describe("PagerDuty faults through the real binaries", { timeout: 400_000 }, () 
   }, async (t) => {
     const alert = "HealthcareEhrToolErrors";
     ledger.expect(alert, { pagerduty: ["integrations"], slack: ["integrations"] });
+    // The failing series name no customer: the per-customer alert fires too, at the strictest tier.
+    ledger.expect("HealthcareCustomerEhrFailing", { pagerduty: ["integrations"], slack: ["integrations"] });
     await h.pagerduty.stop();
     const crossedAt = failTool(h.metrics, "healthcare", "ehr", "503");
     const due = expectedLatency(h, "healthcare", alert, h.timings.critical.groupWait);

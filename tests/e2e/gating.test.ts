@@ -1,5 +1,5 @@
-// What must NOT page, through the real binaries: a business-hours alert outside its hours (Slack and
-// e-mail instead), a blip shorter than the rule's `for`, and a model alert held back by its
+// What must NOT page, through the real binaries: a business-tier customer's alert outside its hours
+// (Slack and e-mail instead), a blip shorter than the rule's `for`, and a model alert held back by its
 // vertical's infra outage. The stack is production's with business hours that exclude the present.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -8,7 +8,7 @@ import { assertNoPage, assertNothingUnexpected, assertPaged, Ledger } from "./ex
 import { Harness } from "./harness";
 import {
   FAST,
-  failTool,
+  failToolFor,
   HEALTHY_RATE,
   healthyFtl,
   healthyFtlHistory,
@@ -49,37 +49,39 @@ describe("gating through the real binaries (outside business hours)", { timeout:
   after(() => h?.stop());
 
   describe("scenarios", { concurrency: true }, () => {
-    it("outside business hours, a real-estate CRM 5xx reaches Slack and e-mail, and pages nobody", {
+    it("outside business hours, a business customer's failing CRM reaches Slack and e-mail, and pages nobody", {
       timeout: TEST_MS,
     }, async (t) => {
+      // Real Prometheus joins billing's info series: bolt buys real estate's business tier.
+      const alert = "RealEstateCustomerCrmFailing";
       const mailbox = teamEmail("crm-owners");
-      ledger.expect("RealEstateCrmWebhook5xx", { slack: ["crm-owners"], email: [mailbox] });
-      ledger.expect(/^RealEstateCrm\w*Burn$/, { slack: ["crm-owners"], email: [mailbox] });
-      const crossedAt = failTool(h.metrics, "real-estate", "crm", "502");
-      const due = h.forOf("real-estate", "RealEstateCrmWebhook5xx") + 30_000;
+      ledger.expect(alert, { slack: ["crm-owners"], email: [mailbox] });
+      const crossedAt = failToolFor(h.metrics, "real-estate", "crm", "502", "bolt", "acme");
+      const due = h.forOf("real-estate", alert) + 30_000;
       const slack = await waitFor(
         "the off-hours Slack message",
-        () => h.slackFor("RealEstateCrmWebhook5xx", "firing")[0],
+        () => h.slackFor(alert, "firing")[0],
         due,
         () => h.deliveries(),
       );
       const email = await waitFor(
         "the off-hours e-mail",
-        () => h.emailsFor("RealEstateCrmWebhook5xx")[0],
+        () => h.emailsFor(alert)[0],
         due,
         () => h.deliveries(),
       );
       assert.equal(slack.team, "crm-owners");
       assert.deepEqual(email.recipients, [mailbox]);
-      t.diagnostic(
-        `latency RealEstateCrmWebhook5xx off hours (Slack): ${((slack.at - crossedAt) / 1000).toFixed(1)} s`,
+      const fired = (await h.amAlerts(alert)).map((firing) => firing.labels);
+      assert.deepEqual(
+        fired.map((labels) => [labels.customer, labels.tier]),
+        [["bolt", "business"]],
+        "the alert carries its customer and the tier billing gives it",
       );
+      t.diagnostic(`latency ${alert} off hours (Slack): ${((slack.at - crossedAt) / 1000).toFixed(1)} s`);
       // The pager route flushes with its off-hours twin; muted, it sends nothing in that flush or after.
-      await assertNoPage(
-        h,
-        "RealEstateCrmWebhook5xx",
-        seconds(h.timings.critical.groupInterval) * 1000 + 2000,
-      );
+      await assertNoPage(h, alert, seconds(h.timings.critical.groupInterval) * 1000 + 2000);
+      assert.deepEqual(h.slackFor("RealEstateCrmWebhook5xx", "firing"), [], "one customer is not an outage");
     });
 
     it("a two-minute blip on a model alert whose for is 5m pages nobody", { timeout: TEST_MS }, async (t) => {

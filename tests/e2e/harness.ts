@@ -23,6 +23,7 @@ import {
   scaleRuleFile,
   TEST_TIMINGS,
   type Timings,
+  verticalsOf,
 } from "./stackConfig";
 import {
   type Email,
@@ -58,6 +59,16 @@ export function routingKey(receiver: string): string {
 export const alertOf = (event: PagerDutyEvent): string => event.summary.split(" ")[0];
 export const slackAlertOf = (message: SlackMessage): string => /\] (\S+) \(/.exec(message.text)?.[1] ?? "";
 export const emailAlertOf = (email: Email): string => /\] (\S+)/.exec(email.subject)?.[1] ?? "";
+
+/** Billing's customer info series: three customers of each vertical, one per tier. */
+export const CUSTOMERS = { acme: "enterprise", bolt: "business", cora: "trial" } as const;
+export function customerInfo(metrics: MetricsEndpoint, verticals: readonly string[]): void {
+  for (const vertical of verticals) {
+    for (const [customer, tier] of Object.entries(CUSTOMERS)) {
+      metrics.set("callsphere_customer_info", { customer, vertical, tier }, 1);
+    }
+  }
+}
 
 export interface BackfilledCounter {
   name: string;
@@ -206,8 +217,15 @@ export class Harness {
     fs.mkdirSync(this.secretDir);
     for (const standIn of [this.metrics, this.pagerduty, this.slack, this.smtp, this.heartbeat])
       await standIn.start();
+    // Billing's info series is there from the start, as in production: without it every vertical's
+    // customer-tier warning would fire.
+    const doc = this.stackConfig();
+    customerInfo(
+      this.metrics,
+      verticalsOf(doc).map((vertical) => String(vertical.id)),
+    );
     this.options.seed?.(this.metrics);
-    const rendered = await this.render(this.stackConfig());
+    const rendered = await this.render(doc);
     this.renderedDir = rendered.dir;
     fs.copyFileSync(path.join(rendered.dir, "alertmanager.yaml"), this.amConfigFile);
     fs.mkdirSync(path.join(this.dir, "rules"));

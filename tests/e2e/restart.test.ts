@@ -80,6 +80,9 @@ describe("heartbeat and restarts through the real binaries", { timeout: 400_000 
     timeout: TEST_MS,
   }, async (t) => {
     ledger.expect("SalesWebsocketBackpressure", { pagerduty: ["platform"], slack: ["platform"] });
+    // The EHR failure below names no customer, so its per-customer alert pages too; only the
+    // vertical-wide alert is silenced.
+    ledger.expect("HealthcareCustomerEhrFailing", { pagerduty: ["integrations"], slack: ["integrations"] });
     h.metrics.setRate("callsphere_websocket_backpressure_events_total", { vertical: "sales" }, 1000);
     const first = await assertPaged(t, h, {
       alert: "SalesWebsocketBackpressure",

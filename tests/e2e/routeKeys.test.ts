@@ -139,7 +139,7 @@ const CHANGES: { change: string; apply: (doc: StackConfigDoc) => void }[] = [
       });
       verticalsOf(doc).push({
         id: "insurance",
-        defaultTier: "business",
+        tiers: ["business"],
         namespace: "insurance",
         catalogue: file,
       });

@@ -61,6 +61,26 @@ export function healthyTool(metrics: MetricsEndpoint, vertical: string, tool: st
  * Tool alerts need both an error ratio over 5% and an error rate over 0.02/s (a 5m window): 50
  * errors a second against 10 successes crosses both at the next scrape.
  */
+/**
+ * One customer's calls to a tool failing while a busy healthy customer hides it from the vertical:
+ * 2 errors a second against 2 successes is 50% for the customer (over its 25%), and with `busy`
+ * answering 200 calls a second, about 1% of the vertical, under its 5% and its SLO's burn rates.
+ * Both start together, so the vertical's ratio holds from the first scrape.
+ */
+export function failToolFor(
+  metrics: MetricsEndpoint,
+  vertical: string,
+  tool: string,
+  errorCode: string,
+  customer: string,
+  busy: string,
+): number {
+  metrics.setRate(TOOL_CALLS, { vertical, tool_name: tool, status_code: "200", customer: busy }, 200);
+  metrics.setRate(TOOL_CALLS, { vertical, tool_name: tool, status_code: "200", customer }, 2);
+  metrics.setRate(TOOL_CALLS, { vertical, tool_name: tool, status_code: errorCode, customer }, 2);
+  return Date.now();
+}
+
 export function failTool(
   metrics: MetricsEndpoint,
   vertical: string,

@@ -126,6 +126,7 @@ export function applyFixture(
       const resource = resources.find((candidate) => candidate.name === change.name);
       if (!resource) throw new Error(`no resource ${change.name}`);
       if (change.protect !== undefined) resource.opts.protect = change.protect;
+      for (const [dotted, value] of Object.entries(change.set ?? {})) setPath(resource.props, dotted, value);
       for (const [field, length] of Object.entries(change.truncate ?? {})) {
         resource.props[field] = (plain(resource.props[field]) as unknown[]).slice(0, length);
       }

@@ -69,16 +69,30 @@ const cases: {
   {
     // real-estate is a business-hours vertical: the pager route and its off-hours twin both match,
     // and the time intervals decide which one notifies.
-    fact: "CRM webhook 5xx reaches the CRM owners",
+    fact: "CRM webhook 5xx for everyone pages the CRM owners at the strictest tier real estate sells",
     vertical: "real-estate",
     alert: "RealEstateCrmWebhook5xx",
+    expect: ["crm-owners"],
+  },
+  {
+    fact: "CRM webhook 5xx for a business customer pages the CRM owners in hours, tells them outside",
+    vertical: "real-estate",
+    alert: "RealEstateCrmWebhook5xx",
+    extra: { tier: "business" },
     expect: ["crm-owners", "crm-owners-offhours"],
+  },
+  {
+    fact: "CRM webhook 5xx for a trial customer is e-mail only",
+    vertical: "real-estate",
+    alert: "RealEstateCrmWebhook5xx",
+    extra: { tier: "trial" },
+    expect: ["crm-owners-email"],
   },
   {
     fact: "calendar API 429 reaches the calendar owners",
     vertical: "real-estate",
     alert: "RealEstateCalendarApi429",
-    expect: ["calendar-owners", "calendar-owners-offhours"],
+    expect: ["calendar-owners"],
   },
   {
     fact: "an unowned tool falls to integrations",
@@ -105,9 +119,10 @@ const cases: {
     expect: ["ai-eng"],
   },
   {
-    fact: "a trial vertical gets e-mail only",
+    fact: "a trial customer of salon gets e-mail only",
     vertical: "salon",
     alert: "SalonCrashLoop",
+    extra: { tier: "trial" },
     expect: ["platform-email"],
   },
   {

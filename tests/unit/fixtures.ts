@@ -49,12 +49,12 @@ export function baseConfig(): Record<string, unknown> {
   config.verticals = [
     {
       id: "healthcare",
-      defaultTier: "enterprise",
+      tiers: ["enterprise"],
       namespace: "healthcare",
       sev1EscalatesToExec: true,
       catalogue: HEALTHCARE_FILE,
     },
-    { id: "real-estate", defaultTier: "business", namespace: "real-estate", catalogue: REAL_ESTATE_FILE },
+    { id: "real-estate", tiers: ["business"], namespace: "real-estate", catalogue: REAL_ESTATE_FILE },
   ];
   return config;
 }

@@ -62,9 +62,9 @@ describe("on-call coverage", () => {
           config.tiers.business.end = "17:00";
           config.tiers["business-eu"] = { ...config.tiers.business, timeZone: "Europe/Berlin" };
           // Every vertical of its alerts is business-tier, so platform's coverage is business hours.
-          for (const vertical of (config as unknown as { verticals: { defaultTier: string; id: string }[] })
+          for (const vertical of (config as unknown as { verticals: { tiers: string[]; id: string }[] })
             .verticals) {
-            vertical.defaultTier = vertical.id === "sales" ? "business-eu" : "business";
+            vertical.tiers = [vertical.id === "sales" ? "business-eu" : "business"];
           }
         }),
       (error: unknown) =>

@@ -7,7 +7,7 @@ import yaml from "js-yaml";
 import { formatMatcher } from "../../alertmanager/matchers";
 import { routeKeys } from "../../alertmanager/routeKeys";
 import { alertsOf } from "../../core/rules";
-import { buildModel } from "../../input/model";
+import { buildModel, strictestTier } from "../../input/model";
 import { type AlertingPlan, buildPlan, type RoutePlan } from "../../plan/plan";
 import { alertmanagerConfig, renderAlertmanagerYaml } from "../../render/alertmanager";
 import { stackInput } from "../support/stack";
@@ -66,7 +66,7 @@ describe("route keys", () => {
     };
     config.verticals.push({
       id: "insurance",
-      defaultTier: "business",
+      tiers: ["business"],
       namespace: "insurance",
       catalogue: "alerts/insurance.yaml",
     });
@@ -232,5 +232,29 @@ describe("rule files", () => {
         );
       }
     }
+  });
+});
+
+describe("the strictest tier a vertical sells", () => {
+  const tiers = {
+    enterprise: { coverage: "24x7" as const },
+    business: {
+      coverage: "business-hours" as const,
+      timeZone: "America/New_York",
+      days: ["monday" as const],
+      start: "09:00",
+      end: "17:00",
+    },
+    trial: { coverage: "email-only" as const },
+    pilot: { coverage: "24x7" as const },
+  };
+  it("is 24x7 before business hours before e-mail, whatever the order they are listed in", () => {
+    assert.equal(strictestTier(["trial", "business"], tiers), "business");
+    assert.equal(strictestTier(["trial", "business", "enterprise"], tiers), "enterprise");
+    assert.equal(strictestTier(["trial"], tiers), "trial");
+  });
+  it("is the first listed of two equally strict tiers", () => {
+    assert.equal(strictestTier(["pilot", "enterprise"], tiers), "pilot");
+    assert.equal(strictestTier(["enterprise", "pilot"], tiers), "enterprise");
   });
 });

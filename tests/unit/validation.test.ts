@@ -94,6 +94,47 @@ interface CatalogueCase {
 
 const catalogueCases: CatalogueCase[] = [
   {
+    name: "per-customer alert whose expression drops the customer label",
+    edit: (c) => {
+      Object.assign(rule(c, ...TOOL), {
+        scope: "customer",
+        expr: 'sum by (tool_name) (rate(callsphere_tool_calls_total{status_code=~"5.."}[5m])) > 1',
+      });
+    },
+    path: "groups[3].rules[0].expr",
+    message:
+      /^a per-customer alert must keep the "customer" label, and `sum by \(tool_name\) \(rate\(callsphere_tool_calls_total\{stat…` drops it \(add it to the `by \(…\)`, or match `on` it\)$/,
+  },
+  {
+    name: "per-customer alert with a tier label of its own",
+    edit: (c) => {
+      Object.assign(rule(c, ...TOOL), {
+        scope: "customer",
+        expr: "sum by (customer, tool_name) (rate(callsphere_tool_calls_total[5m])) > 1",
+      });
+      labels(rule(c, ...TOOL)).tier = "business";
+    },
+    path: "groups[3].rules[0].labels.tier",
+    message:
+      /^a per-customer alert takes each customer's tier from the customer info series; remove this label$/,
+  },
+  {
+    name: "scope on a recording rule",
+    edit: (c) => {
+      Object.assign(rule(c, 1, 0), { scope: "customer" });
+    },
+    path: "groups[1].rules[0].scope",
+    message: /^applies to alerts; a recording rule has no scope$/,
+  },
+  {
+    name: "an unknown scope",
+    edit: (c) => {
+      Object.assign(rule(c, ...TOOL), { scope: "tenant" });
+    },
+    path: "groups[3].rules[0].scope",
+    message: /vertical|customer/,
+  },
+  {
     name: "missing alert_type",
     edit: (c) => delete labels(rule(c, ...MODEL)).alert_type,
     path: "groups[1].rules[1].labels.alert_type",
@@ -590,19 +631,33 @@ const configCases: ConfigCase[] = [
     /^"america\/new_york" is not an IANA time zone/,
   ),
   set(
-    "vertical defaultTier naming an unknown tier",
-    ["verticals", 1, "defaultTier"],
+    "vertical selling an unknown tier",
+    ["verticals", 1, "tiers", 0],
     "gold",
-    "verticals[1].defaultTier",
+    "verticals[1].tiers[0]",
     /^"gold" is not a tier \(tiers: enterprise, business, trial\)$/,
   ),
-  // `defaultTier in config.tiers` also finds properties inherited from Object.prototype.
+  // `tier in config.tiers` also finds properties inherited from Object.prototype.
   set(
-    'vertical defaultTier naming an Object.prototype property ("constructor")',
-    ["verticals", 1, "defaultTier"],
+    'vertical selling an Object.prototype property ("constructor") as a tier',
+    ["verticals", 1, "tiers", 0],
     "constructor",
-    "verticals[1].defaultTier",
+    "verticals[1].tiers[0]",
     /^"constructor" is not a tier \(tiers: enterprise, business, trial\)$/,
+  ),
+  set(
+    "vertical selling no tier",
+    ["verticals", 1, "tiers"],
+    [],
+    "verticals[1].tiers",
+    /needs at least one tier this vertical sells/,
+  ),
+  set(
+    "vertical with the replaced defaultTier",
+    ["verticals", 1, "defaultTier"],
+    "business",
+    "verticals[1].defaultTier",
+    /^was replaced by `tiers`, the list of tiers this vertical sells/,
   ),
   set(
     "routing.modelTeam naming an unknown team",
@@ -808,14 +863,19 @@ describe("ValidationError", () => {
     });
   });
 
-  it("collects every cross-reference issue of the stack config: two errors → two issues", () => {
+  it("collects every cross-reference issue of the stack config: three errors → three issues", () => {
     const config = baseConfig();
     setIn(config, ["routing", "modelTeam"], "ml-team");
-    setIn(config, ["verticals", 0, "defaultTier"], "gold");
+    setIn(config, ["verticals", 0, "tiers"], ["business", "gold", "business"]);
     const error = buildErrors(makeInput(config));
-    assert.equal(error.issues.length, 2, error.message);
+    assert.equal(error.issues.length, 3, error.message);
     assertHasIssue(error, { file: STACK_FILE, path: `${PREFIX}routing.modelTeam`, message: /ml-team/ });
-    assertHasIssue(error, { file: STACK_FILE, path: `${PREFIX}verticals[0].defaultTier`, message: /gold/ });
+    assertHasIssue(error, { file: STACK_FILE, path: `${PREFIX}verticals[0].tiers[1]`, message: /gold/ });
+    assertHasIssue(error, {
+      file: STACK_FILE,
+      path: `${PREFIX}verticals[0].tiers[2]`,
+      message: /listed twice/,
+    });
   });
 
   it("buildModel does not throw anything but a ValidationError for a broken input", () => {

@@ -1,0 +1,52 @@
+// Whether an expression's result can carry a label, read from Prometheus' grammar: each operation
+// that drops it is found and named, and nothing that keeps it is refused.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { labelKept } from "../../core/promqlLabels";
+
+const KEPT: string[] = [
+  "sum by (customer) (rate(x[5m])) > 0.05",
+  "sum without (tool_name) (rate(x[5m]))",
+  "rate(x[5m]) > 1",
+  'label_replace(sum(x), "customer", "$1", "c", "(.*)")',
+  "histogram_quantile(0.9, sum by (le, customer) (rate(b[5m]))) > 2",
+  "sum by (customer) (a) / on (customer) sum by (customer) (b)",
+  "sum by (tool) (a) * on (tool) group_left (customer) b",
+  "sum by (customer) (a) * on (customer) group_right b",
+  "topk(3, x)",
+  "(sum by (customer) (a) > 0.05) and sum by (customer) (b) > 2",
+  "1 - sum by (customer) (a)",
+  "max_over_time(sum by (customer) (a)[10m:1m])",
+  "x offset 5m",
+  "-x",
+];
+
+const DROPPED: [string, string][] = [
+  ["sum by (tool_name) (rate(x[5m])) > 0.05", "sum by (tool_name) (rate(x[5m]))"],
+  ["sum without (customer) (rate(x[5m]))", "sum without (customer) (rate(x[5m]))"],
+  ["sum(rate(x[5m]))", "sum(rate(x[5m]))"],
+  ["histogram_quantile(0.9, sum by (le) (rate(b[5m]))) > 2", "sum by (le) (rate(b[5m]))"],
+  ["a / ignoring (customer) b", "a / ignoring (customer) b"],
+  ["sum by (customer) (a) / on (tool) b", "sum by (customer) (a) / on (tool) b"],
+  ["sum by (tool) (a) * on (tool) group_left b", "sum by (tool) (a)"],
+  ["vector(1)", "vector(1)"],
+  ['absent(x{customer="a"})', 'absent(x{customer="a"})'],
+  ["x or vector(0)", "vector(0)"],
+  ["count(x) > 3", "count(x)"],
+];
+
+describe("labelKept", () => {
+  for (const expr of KEPT) {
+    it(`keeps customer: ${expr}`, () => assert.deepEqual(labelKept(expr, "customer"), { kept: true }));
+  }
+  for (const [expr, part] of DROPPED) {
+    it(`drops customer: ${expr}`, () =>
+      assert.deepEqual(labelKept(expr, "customer"), { kept: false, droppedBy: part }));
+  }
+  it("names a long dropping part by its start", () => {
+    const long = `sum(rate(${"a".repeat(80)}[5m]))`;
+    const verdict = labelKept(long, "customer");
+    assert.equal(verdict.kept, false);
+    assert.ok(!verdict.kept && verdict.droppedBy.endsWith("…") && verdict.droppedBy.length === 58);
+  });
+});
