@@ -14,6 +14,8 @@ export const LABEL = {
   tier: "tier",
   /** The default name of the label that names a customer (`customers.customerLabel`). */
   customer: "customer",
+  /** `impact: vertical` on an infra alert: the whole vertical is down for everyone it serves. */
+  impact: "impact",
   priority: "priority",
   category: "category",
   autoRemediation: "auto_remediation",
@@ -34,6 +36,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = { page: "critical" };
 
 export const SEV1_PRIORITY = "P1";
+/** The one value of `impact`: the alert says its whole vertical is down, so symptoms wait behind it. */
+export const IMPACT_VERTICAL = "vertical";
 export const COST_SPIKE_CATEGORY = "cost-spike";
 export const WATCHDOG_ALERT = "Watchdog";
 

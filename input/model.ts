@@ -92,6 +92,7 @@ function checkCatalogue(
     tiers: Object.keys(config.tiers),
     declared: false,
     customerLabel: config.customers.customerLabel,
+    sev1Verticals: config.verticals.filter((v) => v.sev1EscalatesToExec).map((v) => v.id),
   };
   const report = (severity: CheckSeverity, path: string, problems: readonly Problem[]) => {
     for (const { field, message } of problems) {

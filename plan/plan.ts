@@ -110,7 +110,7 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
     verticalRoutes,
     receivers,
     timeIntervals: buildTimeIntervals(model),
-    inhibitRules: buildInhibitRules(),
+    inhibitRules: buildInhibitRules(model.config.customers.customerLabel),
     ruleFiles: model.verticals.map((vertical) => buildRuleFile(vertical, model.config.customers)),
     ruleTests: model.verticals.flatMap((vertical) => buildRuleTestFiles(vertical, model.config.customers)),
     secretFiles,

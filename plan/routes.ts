@@ -3,6 +3,7 @@
 import type { Matcher } from "../alertmanager/matchers";
 import {
   COST_SPIKE_CATEGORY,
+  IMPACT_VERTICAL,
   LABEL,
   receiverName,
   SEV1_PRIORITY,
@@ -228,16 +229,29 @@ export interface InhibitRulePlan {
 }
 
 /**
- * An infra outage makes the vertical's model and tool alerts symptoms: hold them back so the AI
- * engineer is not paged for Redis being down. Only critical infra alerts inhibit, so a warning
- * cannot silence a page.
+ * An outage of a whole vertical makes its model and tool alerts symptoms: hold them back so the AI
+ * engineer is not paged for Redis being down. Only a critical infra alert that says so
+ * (`impact: vertical`) inhibits; a crash-looping container or one replica behind does not. Scoped by
+ * vertical, and by customer when the outage names one. The SEV1 invariant: a P1 alert is held back
+ * only by a P1 source, so an outage that is not itself a SEV1 never hides one.
  */
-export function buildInhibitRules(): InhibitRulePlan[] {
-  return [
-    {
-      sourceMatchers: [eq(LABEL.alertType, "infra"), criticalMatcher()],
-      targetMatchers: [{ name: LABEL.alertType, op: "=~", value: "model|tool" }],
-      equal: [LABEL.vertical],
-    },
-  ];
+export function buildInhibitRules(customerLabel: string): InhibitRulePlan[] {
+  const notP1: Matcher = { name: LABEL.priority, op: "!=", value: SEV1_PRIORITY };
+  const rules: InhibitRulePlan[] = [];
+  for (const sev1 of [false, true]) {
+    for (const perCustomer of [false, true]) {
+      rules.push({
+        sourceMatchers: [
+          eq(LABEL.alertType, "infra"),
+          criticalMatcher(),
+          eq(LABEL.impact, IMPACT_VERTICAL),
+          sev1 ? eq(LABEL.priority, SEV1_PRIORITY) : notP1,
+          perCustomer ? { name: customerLabel, op: "=~", value: ".+" } : eq(customerLabel, ""),
+        ],
+        targetMatchers: [{ name: LABEL.alertType, op: "=~", value: "model|tool" }, ...(sev1 ? [] : [notP1])],
+        equal: perCustomer ? [LABEL.vertical, customerLabel] : [LABEL.vertical],
+      });
+    }
+  }
+  return rules;
 }

@@ -2,6 +2,7 @@
 // only index.ts builds the PolicyPack, whose constructor starts the analyzer server.
 import { sloCoveredThresholdPolicy } from "./catalogue";
 import { checkPolicies } from "./checks";
+import { sev1NeverHeldBackPolicy } from "./inhibition";
 import { noPlainSecretsPolicy, objectSizePolicy } from "./objects";
 import {
   infraAlertsAvoidAiEngPolicy,
@@ -24,6 +25,7 @@ export const allPolicies: AlertRoutingPolicy[] = [
   servicesPerTeamPolicy,
   escalationLevelsPolicy,
   tierCoveragePolicy,
+  sev1NeverHeldBackPolicy,
   noPlainSecretsPolicy,
   protectedOnCallPolicy,
   objectSizePolicy,

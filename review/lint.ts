@@ -10,7 +10,8 @@ export type FindingKind =
   | "shadowed-route"
   | "unreferenced-receiver"
   | "multiple-teams"
-  | "unused-label-value";
+  | "unused-label-value"
+  | "sev1-held-back";
 
 export interface Finding {
   kind: FindingKind;

@@ -1,7 +1,9 @@
 // Everything a reviewer reads about routing, from the plan and the Alertmanager config it renders:
 // the static checks' findings and the routing matrix.
 
+import { inhibitingAlert } from "../alertmanager/inhibit";
 import type { AmConfig } from "../alertmanager/types";
+import { LABEL, SEV1_PRIORITY } from "../core/conventions";
 import { type AlertingModel, tiersOf } from "../input/model";
 import type { AlertingPlan } from "../plan/plan";
 import { type CatalogueAlert, type Finding, lintRoutes } from "./lint";
@@ -30,6 +32,47 @@ function catalogueAlerts(model: AlertingModel, plan: AlertingPlan): CatalogueAle
   );
 }
 
+/**
+ * The SEV1 invariant, proved for every pair of catalogue alerts of a vertical, with and without a
+ * customer on each: no alert that is not P1 holds back a P1 alert. One finding per pair that breaks it.
+ */
+export function sev1Violations(plan: AlertingPlan, config: AmConfig): Finding[] {
+  const customer = plan.customers.customerLabel;
+  const findings: Finding[] = [];
+  for (const file of plan.ruleFiles) {
+    const alerts = file.groups
+      .flatMap((group) => group.rules)
+      .flatMap((rule) =>
+        rule.alert
+          ? [
+              {
+                name: rule.alert,
+                labels: { ...rule.labels, alertname: rule.alert } as Record<string, string>,
+              },
+            ]
+          : [],
+      );
+    const variants = (labels: Record<string, string>) => [labels, { ...labels, [customer]: "any-customer" }];
+    for (const target of alerts) {
+      if (target.labels[LABEL.priority] !== SEV1_PRIORITY) continue;
+      for (const source of alerts) {
+        if (source === target || source.labels[LABEL.priority] === SEV1_PRIORITY) continue;
+        const held = variants(target.labels).some((t) =>
+          variants(source.labels).some((firing) => inhibitingAlert(config, [firing], t) !== undefined),
+        );
+        if (held) {
+          findings.push({
+            kind: "sev1-held-back",
+            severity: "error",
+            message: `${source.name} (not ${SEV1_PRIORITY}) holds back the SEV1 alert ${target.name} in ${file.vertical}: an inhibit rule must never hide a SEV1 behind a lesser alert`,
+          });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
 export function reviewRouting(model: AlertingModel, plan: AlertingPlan, config: AmConfig): RoutingReview {
   const teamOf = new Map(plan.receivers.map((receiver) => [receiver.name, receiver.team]));
   // An alert without a tier label carries its vertical's strictest tier in effect; a per-customer
@@ -45,5 +88,9 @@ export function reviewRouting(model: AlertingModel, plan: AlertingPlan, config: 
     teamOf: (receiver) => teamOf.get(receiver) ?? receiver,
     impliedValues: { tier: [...new Set(effectiveTiers)] },
   });
-  return { moments: referenceMoments(model), matrix: routingMatrix(model, plan, config), findings };
+  return {
+    moments: referenceMoments(model),
+    matrix: routingMatrix(model, plan, config),
+    findings: [...sev1Violations(plan, config), ...findings],
+  };
 }

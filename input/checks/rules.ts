@@ -5,9 +5,11 @@ import {
   alertNamePrefix,
   COST_SPIKE_CATEGORY,
   COST_SPIKE_PAGE_RATIO,
+  IMPACT_VERTICAL,
   LABEL,
   MODEL_MIN_FOR_SECONDS,
   PROMETHEUS_NAME,
+  SEV1_PRIORITY,
   SEVERITIES,
   SEVERITY_ALIASES,
   WATCHDOG_ALERT,
@@ -222,6 +224,46 @@ export const tierLabel: RuleCheck = {
   },
 };
 
+export const impactLabel: RuleCheck = {
+  name: "impact-label",
+  description:
+    "Only an infra alert says `impact: vertical` (its whole vertical is down), the one thing that holds a vertical's model and tool alerts back.",
+  severity: "error",
+  check(rule) {
+    const value = label(rule, LABEL.impact);
+    if (!isAlert(rule) || value === undefined) return [];
+    if (value !== IMPACT_VERTICAL) {
+      return problem(
+        labelField(LABEL.impact),
+        `"${value}" is not an impact; the one value is "${IMPACT_VERTICAL}"`,
+      );
+    }
+    if (label(rule, LABEL.alertType) !== "infra") {
+      return problem(
+        labelField(LABEL.impact),
+        "only an infra alert can say its vertical is down; a model or tool alert is a symptom of it",
+      );
+    }
+    return [];
+  },
+};
+
+export const sev1Outage: RuleCheck = {
+  name: "sev1-vertical-outage-is-p1",
+  description:
+    "In a vertical whose SEV1 escalates to the executive team, an outage of the whole vertical is itself a SEV1, so the alerts it holds back never hide one.",
+  severity: "error",
+  check(rule, facts) {
+    if (!isAlert(rule) || label(rule, LABEL.impact) !== IMPACT_VERTICAL) return [];
+    if (!(facts.sev1Verticals ?? []).includes(rule.vertical)) return [];
+    if (label(rule, LABEL.priority) === SEV1_PRIORITY) return [];
+    return problem(
+      labelField(LABEL.priority),
+      `an outage of ${rule.vertical}, whose SEV1 reaches the executive team, must be priority ${SEV1_PRIORITY}: it holds back the vertical's other alerts, SEV1s among them`,
+    );
+  },
+};
+
 export const customerScope: RuleCheck = {
   name: "per-customer-alert",
   description:
@@ -352,7 +394,7 @@ export const runbook: RuleCheck = {
  * Checks of what only the catalogue says (a rule's `scope`), which a rule read back from a declared
  * object no longer carries: validation runs them, the policy pack cannot.
  */
-export const CATALOGUE_RULE_CHECKS: readonly RuleCheck[] = [customerScope];
+export const CATALOGUE_RULE_CHECKS: readonly RuleCheck[] = [customerScope, sev1Outage];
 
 export const RULE_CHECKS: readonly RuleCheck[] = [
   promqlSyntax,
@@ -366,6 +408,7 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   teamLabel,
   verticalLabel,
   tierLabel,
+  impactLabel,
   priorityLabel,
   categoryLabel,
   modelAlertFor,

@@ -33,6 +33,8 @@ export interface CheckFacts {
   declared: boolean;
   /** The label that names a customer (`customers.customerLabel`). */
   customerLabel: string;
+  /** Verticals whose SEV1 escalates to the executive team; known to validation only. */
+  sev1Verticals?: readonly string[];
 }
 
 /** One problem: the field inside the rule (`labels.alert_type`, `for`, `expr`) and what to do. */

@@ -113,12 +113,12 @@ describe("npm run route", () => {
     assert.match(tool, /receiver integrations: notifies now/);
   });
 
-  it("reads a file of alerts and shows inhibition: Redis down holds back the model alert", () => {
+  it("reads a file of alerts and shows inhibition: a stalled queue holds back the model alert, a Redis warning nothing", () => {
     const file = path.join(tempDir("route"), "alerts.yaml");
     fs.writeFileSync(
       file,
       [
-        "- { alertname: AfterHoursRedisMemoryNearOom, vertical: after-hours, alert_type: infra, severity: critical }",
+        "- { alertname: AfterHoursQueueDepthHigh, vertical: after-hours, alert_type: infra, severity: critical, impact: vertical }",
         "- { alertname: AfterHoursJobModelErrors, vertical: after-hours, alert_type: model, severity: critical }",
         "",
       ].join("\n"),
@@ -126,8 +126,20 @@ describe("npm run route", () => {
     const out = ok(["--at", NIGHT, "--file", file]);
     const [infra, model] = out.split("\nAlert ").slice(1);
     assert.match(infra, /receiver platform: notifies now/);
-    assert.match(model, /INHIBITED by AfterHoursRedisMemoryNearOom/);
+    assert.match(model, /INHIBITED by AfterHoursQueueDepthHigh/);
     assert.match(model, /receiver ai-eng: inhibited/);
+    // A crash loop does not say the vertical is down: the model alert still pages beside it.
+    fs.writeFileSync(
+      file,
+      [
+        "- { alertname: AfterHoursCrashLoop, vertical: after-hours, alert_type: infra, severity: critical }",
+        "- { alertname: AfterHoursJobModelErrors, vertical: after-hours, alert_type: model, severity: critical }",
+        "",
+      ].join("\n"),
+    );
+    const [, paged] = ok(["--at", NIGHT, "--file", file]).split("\nAlert ").slice(1);
+    assert.doesNotMatch(paged, /INHIBITED/);
+    assert.match(paged, /receiver ai-eng: notifies now/);
   });
 
   it("rejects a bad label, a time without a zone, an impossible time and a missing alert", () => {

@@ -62,7 +62,7 @@ describe("routing through the real binaries", { timeout: 400_000 }, () => {
   after(() => h?.stop());
 
   describe("scenarios", { concurrency: true }, () => {
-    it("healthcare FTL p95 pages ai-eng, SEV1 pages ai-eng-sev1, and recovery resolves both", {
+    it("healthcare FTL p95 pages ai-eng, SEV1 pages ai-eng-sev1 beside a crash loop, and recovery resolves both", {
       timeout: TEST_MS,
     }, async (t) => {
       ledger.expect("HealthcareFtlP95High", { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
@@ -70,6 +70,25 @@ describe("routing through the real binaries", { timeout: 400_000 }, () => {
       // Slow answers also burn the healthcare FTL latency SLO; its alerts are AI engineering's too.
       ledger.expect(/^HealthcareFtl\w*FastBurn$/, { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
       ledger.expect(/^HealthcareFtl\w*SlowBurn$/, { slack: ["ai-eng"] });
+      // A container crash-looping all along: it does not say healthcare is down (no impact: vertical),
+      // so it pages platform and holds back neither latency page, the SEV1 least of all.
+      ledger.expect("HealthcareCrashLoop", { pagerduty: ["platform"], slack: ["platform"] });
+      h.metrics.set(
+        "kube_pod_container_status_waiting_reason",
+        {
+          namespace: "healthcare",
+          reason: "CrashLoopBackOff",
+          pod: "healthcare-agent-0",
+          container: "agent",
+        },
+        1,
+      );
+      await waitFor(
+        "the crash loop's page",
+        () => h.pages("HealthcareCrashLoop", "trigger")[0],
+        h.forOf("healthcare", "HealthcareCrashLoop") + 30_000,
+        () => h.deliveries(),
+      );
       const common = { vertical: "healthcare", team: "ai-eng", alertType: "model" };
       const slow = setFtl(h.metrics, "healthcare", { [FAST]: 10, [SLOW]: 1e4 });
       const high = await assertPaged(t, h, {

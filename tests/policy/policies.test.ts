@@ -41,7 +41,7 @@ describe("the policy pack", () => {
         );
       }
     }
-    assert.equal(allPolicies.filter((policy) => policy.enforcementLevel === "mandatory").length, 30);
+    assert.equal(allPolicies.filter((policy) => policy.enforcementLevel === "mandatory").length, 32);
   });
 
   const fixtures = fs.readdirSync(FIXTURES).filter((file) => file.endsWith(".json"));

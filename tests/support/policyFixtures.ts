@@ -1,17 +1,26 @@
 // Applies a broken-stack fixture (tests/fixtures/policy/*.json) to the resources prod declares: each
 // fixture names the changes a careless edit would make to the declared objects.
 import yaml from "js-yaml";
-import type { AmConfig, AmRoute } from "../../alertmanager/types";
+import type { AmConfig, AmInhibitRule, AmRoute } from "../../alertmanager/types";
 import { type PolicyResourceLike, plain, TYPES } from "../../policies/view";
 
 export interface Change {
-  op: "rule" | "route" | "insert-route" | "resource" | "add-resource" | "add-recording-rule" | "add-group";
+  op:
+    | "rule"
+    | "route"
+    | "insert-route"
+    | "add-inhibit-rule"
+    | "resource"
+    | "add-resource"
+    | "add-recording-rule"
+    | "add-group";
   alert?: string;
   set?: Record<string, unknown>;
   delete?: string[];
   replace?: Record<string, [string, string]>;
   path?: number[];
   route?: AmRoute;
+  inhibitRule?: AmInhibitRule;
   name?: string;
   protect?: boolean;
   truncate?: Record<string, number>;
@@ -121,6 +130,10 @@ export function applyFixture(
           0,
           change.route as AmRoute,
         );
+      am.save();
+    } else if (change.op === "add-inhibit-rule" && change.inhibitRule) {
+      const am = alertmanager(resources);
+      am.config.inhibit_rules = [...(am.config.inhibit_rules ?? []), change.inhibitRule];
       am.save();
     } else if (change.op === "resource") {
       const resource = resources.find((candidate) => candidate.name === change.name);

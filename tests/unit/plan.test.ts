@@ -174,7 +174,8 @@ describe("receivers and inhibition", () => {
     }
   });
 
-  it("a critical infra alert inhibits the same vertical's model and tool alerts", () => {
+  it("only a critical infra outage of a whole vertical inhibits, scoped by customer, never hiding a P1 behind a lesser source", () => {
+    const outage = ['alert_type="infra"', 'severity=~"critical|page"', 'impact="vertical"'];
     assert.deepEqual(
       plan.inhibitRules.map((rule) => ({
         source: rule.sourceMatchers.map(formatMatcher),
@@ -183,9 +184,24 @@ describe("receivers and inhibition", () => {
       })),
       [
         {
-          source: ['alert_type="infra"', 'severity=~"critical|page"'],
+          source: [...outage, 'priority!="P1"', 'customer=""'],
+          target: ['alert_type=~"model|tool"', 'priority!="P1"'],
+          equal: ["vertical"],
+        },
+        {
+          source: [...outage, 'priority!="P1"', 'customer=~".+"'],
+          target: ['alert_type=~"model|tool"', 'priority!="P1"'],
+          equal: ["vertical", "customer"],
+        },
+        {
+          source: [...outage, 'priority="P1"', 'customer=""'],
           target: ['alert_type=~"model|tool"'],
           equal: ["vertical"],
+        },
+        {
+          source: [...outage, 'priority="P1"', 'customer=~".+"'],
+          target: ['alert_type=~"model|tool"'],
+          equal: ["vertical", "customer"],
         },
       ],
     );

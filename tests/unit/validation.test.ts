@@ -94,6 +94,32 @@ interface CatalogueCase {
 
 const catalogueCases: CatalogueCase[] = [
   {
+    name: "an impact the project does not know",
+    edit: (c) => {
+      labels(rule(c, ...INFRA)).impact = "everything";
+    },
+    path: "groups[2].rules[0].labels.impact",
+    message: /^"everything" is not an impact; the one value is "vertical"$/,
+  },
+  {
+    name: "a model alert claiming its vertical is down",
+    edit: (c) => {
+      labels(rule(c, ...MODEL)).impact = "vertical";
+    },
+    path: "groups[1].rules[1].labels.impact",
+    message: /^only an infra alert can say its vertical is down/,
+  },
+  {
+    name: "a healthcare outage (SEV1 to the executive) that is not P1",
+    edit: (c) => {
+      const outage = labels(rule(c, ...INFRA));
+      outage.impact = "vertical";
+      delete outage.priority;
+    },
+    path: "groups[2].rules[0].labels.priority",
+    message: /^an outage of healthcare, whose SEV1 reaches the executive team, must be priority P1/,
+  },
+  {
     name: "per-customer alert whose expression drops the customer label",
     edit: (c) => {
       Object.assign(rule(c, ...TOOL), {
