@@ -13,7 +13,7 @@ import {
 } from "../core/conventions";
 import { parseDuration } from "../core/duration";
 import { toolOwnerEntries } from "../core/ownership";
-import type { Alert } from "../core/rules";
+import { type Alert, alertsOf } from "../core/rules";
 import type { Timing } from "../input/config";
 import { type AlertingModel, tiersOf, type Vertical } from "../input/model";
 import type { TeamCoverage } from "./coverage";
@@ -100,7 +100,11 @@ function tierLeaf(
   const { timings } = context.model.config.alertmanager;
   if (window === "never") return receiverName(owner, "email");
   const paging: RoutePlan[] = [];
-  if (vertical.sev1EscalatesToExec) {
+  // A SEV1 route, and so a SEV1 service, only for an owner that one of the vertical's P1 alerts reaches.
+  const ownsP1 = alertsOf(vertical).some(
+    (alert) => alert.team === owner && alert.priority === SEV1_PRIORITY && alert.severity === "critical",
+  );
+  if (vertical.sev1EscalatesToExec && ownsP1) {
     paging.push({
       matchers: [criticalMatcher(), eq(LABEL.priority, SEV1_PRIORITY)],
       receiver: receiverName(owner, "sev1"),
@@ -128,7 +132,11 @@ function tierLeaf(
   ];
 }
 
-/** An owner's routes: batched cost spikes first, then one branch per tier and one for the default. */
+/**
+ * An owner's routes: one branch per tier and one for an alert without a tier. In a tier that pages,
+ * batched cost spikes come first; an e-mail-only tier sends everything, cost spikes included, by
+ * e-mail.
+ */
 function ownerRoutes(context: RouteContext, vertical: Vertical, owner: string): RoutePlan[] {
   const { model } = context;
   const costSpike = timed(
@@ -142,12 +150,11 @@ function ownerRoutes(context: RouteContext, vertical: Vertical, owner: string): 
     const leaf = tierLeaf(context, vertical, owner, tier);
     return typeof leaf === "string"
       ? timed({ matchers: [matcher], receiver: leaf }, model.config.alertmanager.timings.warning)
-      : { matchers: [matcher], routes: leaf };
+      : { matchers: [matcher], routes: [costSpike, ...leaf] };
   };
-  // An alert without a tier label takes its vertical's default. An unknown tier value matches no
-  // branch and reaches the catch-all, where a human sees the typo.
+  // An alert without a tier label takes its vertical's strictest tier. An unknown tier value matches
+  // no branch and reaches the catch-all, where a human sees the typo.
   return [
-    costSpike,
     ...[...model.tiers.keys()].sort().map((tier) => tierRoute(eq(LABEL.tier, tier), tier)),
     tierRoute(eq(LABEL.tier, ""), vertical.strictestTier),
   ];

@@ -77,7 +77,7 @@ describe("PagerDuty through the render", () => {
     assert.deepEqual(countByType(resources(tenfold)), countByType(resources(prod)));
   });
 
-  it("gives staging and prod PagerDuty names and Slack channels that never collide", () => {
+  it("gives staging and prod PagerDuty names, Slack channels and mailboxes that never collide", () => {
     const names = (dir: string) =>
       new Set(
         resources(dir)
@@ -100,6 +100,18 @@ describe("PagerDuty through the render", () => {
         .map((resource) => resource.inputs.email);
     assert.deepEqual(
       createdUsers(staging).filter((email) => createdUsers(prod).includes(email)),
+      [],
+    );
+    // A staging alert never lands in a prod team's mailbox: every e-mail receiver writes to its own.
+    const mailboxes = (dir: string) =>
+      new Set(
+        [...fs.readFileSync(path.join(dir, "alertmanager.yaml"), "utf8").matchAll(/^\s+- to: (\S+)$/gm)].map(
+          (match) => match[1],
+        ),
+      );
+    assert.ok(mailboxes(staging).size >= 5, [...mailboxes(staging)].join(", "));
+    assert.deepEqual(
+      [...mailboxes(staging)].filter((mailbox) => mailboxes(prod).has(mailbox)),
       [],
     );
   });

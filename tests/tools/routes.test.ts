@@ -146,6 +146,13 @@ const cases: {
   },
   { fact: "a cost spike over 5x pages", vertical: "sales", alert: "SalesLlmCostSpike5x", expect: ["ai-eng"] },
   {
+    fact: "a cost spike for a trial customer is e-mail only, like everything of the trial tier",
+    vertical: "sales",
+    alert: "SalesLlmCostSpike2x",
+    extra: { tier: "trial" },
+    expect: ["ai-eng-email"],
+  },
+  {
     fact: "the Watchdog reaches the heartbeat",
     vertical: "sales",
     alert: "Watchdog",
