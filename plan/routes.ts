@@ -185,6 +185,63 @@ function verticalRoute(context: RouteContext, vertical: Vertical): RoutePlan {
 }
 
 /**
+ * Stock alerts: rules that are not ours (kube-prometheus-stack's, a mixin's) carry no `alert_type`,
+ * and reach the infra team at their own severity, within its on-call coverage: critical pages,
+ * warning goes to Slack, anything else (`none`, `info`) is recorded and sent nowhere. Our own rules
+ * always carry `alert_type`, so the stock `Watchdog` lands here too, never on our heartbeat.
+ */
+function stockRoute(context: RouteContext): RoutePlan {
+  const { routing, alertmanager } = context.model.config;
+  const owner = routing.infraTeam;
+  const coverage = context.coverage.get(owner) ?? { kind: "email-only" };
+  const critical = [criticalMatcher()];
+  const warning = [eq(LABEL.severity, "warning")];
+  const paging: RoutePlan[] =
+    coverage.kind === "24x7"
+      ? [timed({ matchers: critical, receiver: receiverName(owner) }, alertmanager.timings.critical)]
+      : coverage.kind === "business-hours"
+        ? [
+            timed(
+              {
+                matchers: critical,
+                receiver: receiverName(owner),
+                continue: true,
+                activeTimeIntervals: coverage.tiers.map(tierIntervalName),
+              },
+              alertmanager.timings.critical,
+            ),
+            timed(
+              {
+                matchers: critical,
+                receiver: receiverName(owner, "offhours"),
+                muteTimeIntervals: coverage.tiers.map(tierIntervalName),
+              },
+              alertmanager.timings.critical,
+            ),
+          ]
+        : [
+            timed(
+              { matchers: critical, receiver: receiverName(owner, "email") },
+              alertmanager.timings.warning,
+            ),
+          ];
+  return {
+    matchers: [eq(LABEL.alertType, "")],
+    routes: [
+      ...paging,
+      timed(
+        {
+          matchers: warning,
+          receiver: receiverName(owner, coverage.kind === "email-only" ? "email" : "slack"),
+        },
+        alertmanager.timings.warning,
+      ),
+      { matchers: [], receiver: receiverName(routing.catchAllTeam, "blackhole") },
+    ],
+  };
+}
+
+/**
  * Alertmanager re-sends a group at a group_interval tick only when more than repeat_interval has
  * passed; with the two equal, a tick arrives a hair early and the heartbeat halves its rate. So the
  * repeat is set a tenth below the interval the dead man's switch expects.
@@ -199,7 +256,7 @@ export interface RouteTree {
   verticalRoutes: { vertical: string; route: RoutePlan }[];
 }
 
-/** The whole tree: the heartbeat first, `info` to the blackhole, then one subtree per vertical. */
+/** The whole tree: the heartbeat first, `info` to the blackhole, one subtree per vertical, then stock alerts. */
 export function buildRouteTree(model: AlertingModel, coverage: ReadonlyMap<string, TeamCoverage>): RouteTree {
   const { routing, alertmanager } = model.config;
   const context = { model, coverage };
@@ -214,7 +271,12 @@ export function buildRouteTree(model: AlertingModel, coverage: ReadonlyMap<strin
       groupBy: alertmanager.groupBy,
       routes: [
         {
-          matchers: [eq(LABEL.alertName, WATCHDOG_ALERT)],
+          // Ours, not a stock Watchdog: ours carries alert_type and its vertical, one group each.
+          matchers: [
+            eq(LABEL.alertName, WATCHDOG_ALERT),
+            eq(LABEL.alertType, "infra"),
+            { name: LABEL.vertical, op: "=~", value: ".+" },
+          ],
           receiver: receiverName(routing.heartbeatTeam, "heartbeat"),
           groupWait: "0s",
           groupInterval: alertmanager.heartbeat.repeatInterval,
@@ -222,6 +284,8 @@ export function buildRouteTree(model: AlertingModel, coverage: ReadonlyMap<strin
         },
         { matchers: [eq(LABEL.severity, "info")], receiver: receiverName(routing.catchAllTeam, "blackhole") },
         ...verticalRoutes.map(({ route: subtree }) => subtree),
+        // Last, so the verticals' route paths and keys stay where they are.
+        stockRoute(context),
       ],
     },
     alertmanager.timings.warning,

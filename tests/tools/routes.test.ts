@@ -187,6 +187,20 @@ describe("amtool config routes test: each domain fact", () => {
     assert.deepEqual(Object.keys(blackhole ?? {}), ["name"]);
   });
 
+  it("stock alerts without alert_type reach platform at their own severity", () => {
+    // kube-prometheus-stack's rules, as it ships them: no alert_type, no vertical.
+    const stock = { namespace: "monitoring", node: "node-1" };
+    routesTest({ alertname: "KubeNodeNotReady", severity: "critical", ...stock }, ["platform"]);
+    routesTest({ alertname: "KubeNodeNotReady", severity: "warning", ...stock }, ["platform-slack"]);
+    routesTest({ alertname: "PrometheusRuleFailures", severity: "critical", ...stock }, ["platform"]);
+    routesTest({ alertname: "InfoInhibitor", severity: "none", ...stock }, ["platform-blackhole"]);
+  });
+
+  it("only our own Watchdog, which carries its vertical, reaches the heartbeat; the stock one nothing", () => {
+    routesTest({ ...alertLabels("sales", "Watchdog") }, ["platform-heartbeat"]);
+    routesTest({ alertname: "Watchdog", severity: "none", namespace: "monitoring" }, ["platform-blackhole"]);
+  });
+
   it("warnings and e-mail-only receivers have no PagerDuty config", () => {
     for (const name of [
       "platform-slack",
