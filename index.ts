@@ -117,7 +117,9 @@ async function main() {
           {
             serviceIds: team.serviceIds,
             escalationPolicyIds: team.escalationPolicyIds,
-            slackChannel: { name: team.slackChannel.name, id: team.slackChannelId },
+            ...(team.slackChannel
+              ? { slackChannel: { name: team.slackChannel.name, id: team.slackChannelId } }
+              : {}),
           },
         ]),
       ),

@@ -70,8 +70,9 @@ export class TeamOnCall extends pulumi.ComponentResource {
   public readonly serviceIds: Record<string, pulumi.Output<string>>;
   /** Events API v2 integration keys by receiver; each a secret. */
   public readonly integrationKeys: Record<string, pulumi.Output<string>>;
-  public readonly slackChannel: SlackChannel;
-  public readonly slackChannelId: pulumi.Output<string>;
+  /** The team's Slack channel, when some receiver posts to it. */
+  public readonly slackChannel?: SlackChannel;
+  public readonly slackChannelId?: pulumi.Output<string>;
 
   constructor(name: string, args: TeamOnCallArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${PROJECT}:pagerduty:TeamOnCall`, name, {}, opts);
@@ -127,18 +128,20 @@ export class TeamOnCall extends pulumi.ComponentResource {
     }
     this.escalationPolicyIds = Object.fromEntries([...policies].map(([kind, policy]) => [kind, policy.id]));
 
-    this.slackChannel = new SlackChannel(
-      `${name}-slack`,
-      {
-        name: plan.slackChannel.name,
-        topic: plan.slackChannel.topic,
-        purpose: plan.slackChannel.purpose,
-        token: args.slack.token,
-        apiUrl: args.slack.apiUrl,
-      },
-      { parent: this },
-    );
-    this.slackChannelId = this.slackChannel.channelId;
+    if (plan.slackChannel) {
+      this.slackChannel = new SlackChannel(
+        `${name}-slack`,
+        {
+          name: plan.slackChannel.name,
+          topic: plan.slackChannel.topic,
+          purpose: plan.slackChannel.purpose,
+          token: args.slack.token,
+          apiUrl: args.slack.apiUrl,
+        },
+        { parent: this },
+      );
+      this.slackChannelId = this.slackChannel.channelId;
+    }
 
     this.serviceIds = {};
     this.integrationKeys = {};
@@ -171,7 +174,7 @@ export class TeamOnCall extends pulumi.ComponentResource {
       );
       this.serviceIds[servicePlan.receiver] = service.id;
       this.integrationKeys[servicePlan.receiver] = pulumi.secret(integration.integrationKey);
-      if (args.slack.workspaceId) {
+      if (args.slack.workspaceId && this.slackChannelId) {
         new pagerduty.SlackConnection(
           `${child}-slack`,
           {

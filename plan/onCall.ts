@@ -91,7 +91,8 @@ export interface TeamOnCallPlan {
   schedule?: SchedulePlan;
   policies: EscalationPolicyPlan[];
   services: ServicePlan[];
-  slackChannel: SlackChannelPlan;
+  /** Only for a team that some receiver posts to in Slack: a channel nothing writes to is noise. */
+  slackChannel?: SlackChannelPlan;
 }
 
 /**
@@ -321,11 +322,15 @@ export function buildOnCallPlan(
       schedule: buildSchedule(team, coverage, prefix),
       policies: buildPolicies(model, team, services, prefix),
       services,
-      slackChannel: {
-        name: team.slackChannel.replace(/^#/, ""),
-        topic: `On-call alerts for ${team.name}`,
-        purpose: `Alertmanager notifications for team ${team.id}, managed by agent-alert-routing.`,
-      },
+      ...(receivers.some((receiver) => receiver.team === team.id && receiver.slack)
+        ? {
+            slackChannel: {
+              name: team.slackChannel.replace(/^#/, ""),
+              topic: `On-call alerts for ${team.name}`,
+              purpose: `Alertmanager notifications for team ${team.id}, managed by agent-alert-routing.`,
+            },
+          }
+        : {}),
     };
   });
   return {
