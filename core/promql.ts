@@ -61,3 +61,31 @@ export function topLevelThreshold(expr: string): number | undefined {
   const value = Number(expr.slice(right.from, right.to));
   return Number.isFinite(value) ? value : undefined;
 }
+
+/** A metric an expression selects, with the labels its selector pins to one value (`name="v"`). */
+export interface Selection {
+  metric: string;
+  equals: Record<string, string>;
+}
+
+/** Every vector selector of an expression that names its metric, with its equality matchers. */
+export function selectionsOf(expr: string): Selection[] {
+  const found: Selection[] = [];
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.name !== "VectorSelector") return undefined;
+      const identifier = node.node.getChild("Identifier");
+      if (!identifier) return false;
+      const equals: Record<string, string> = {};
+      for (const matcher of node.node.getChild("LabelMatchers")?.getChildren("UnquotedLabelMatcher") ?? []) {
+        const name = matcher.getChild("LabelName");
+        const value = matcher.getChild("StringLiteral");
+        if (!name || !value || !matcher.getChild("MatchOp")?.getChild("EqlSingle")) continue;
+        equals[expr.slice(name.from, name.to)] = expr.slice(value.from + 1, value.to - 1);
+      }
+      found.push({ metric: expr.slice(identifier.from, identifier.to), equals });
+      return false;
+    },
+  });
+  return found;
+}

@@ -2,6 +2,7 @@
 // that drops it is found and named, and nothing that keeps it is refused.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { selectionsOf } from "../../core/promql";
 import { labelKept } from "../../core/promqlLabels";
 
 const KEPT: string[] = [
@@ -48,5 +49,20 @@ describe("labelKept", () => {
     const verdict = labelKept(long, "customer");
     assert.equal(verdict.kept, false);
     assert.ok(!verdict.kept && verdict.droppedBy.endsWith("…") && verdict.droppedBy.length === 58);
+  });
+});
+
+describe("selectionsOf", () => {
+  it("lists each selected metric with the labels pinned to one value, and nothing else", () => {
+    assert.deepEqual(
+      selectionsOf(
+        'sum(rate(calls_total{vertical="sales",tool_name="crm",status_code=~"5.."}[5m])) / sum(rate(calls_total{vertical="sales"}[5m])) > vector(1)',
+      ),
+      [
+        { metric: "calls_total", equals: { vertical: "sales", tool_name: "crm" } },
+        { metric: "calls_total", equals: { vertical: "sales" } },
+      ],
+    );
+    assert.deepEqual(selectionsOf('up{job!="x"} == 0'), [{ metric: "up", equals: {} }]);
   });
 });
