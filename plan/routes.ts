@@ -58,16 +58,49 @@ function timed(route: RoutePlan, timing: Timing): RoutePlan {
   };
 }
 
+type PagingWindow = "always" | string[] | "never";
+
+/** When a team can be paged at all: at any hour, inside its business-hours tiers, or never. */
+function teamWindow(context: RouteContext, owner: string): PagingWindow {
+  const team = context.coverage.get(owner) ?? { kind: "email-only" };
+  if (team.kind === "email-only") return "never";
+  return team.kind === "24x7" ? "always" : team.tiers.map(tierIntervalName);
+}
+
 /**
  * When an owner is paged under a tier: always, inside some business hours (the names of their time
  * intervals), or never. The stricter of the tier's coverage and the team's on-call coverage wins.
  */
-function pagingWindow(context: RouteContext, owner: string, tier: string): "always" | string[] | "never" {
+function pagingWindow(context: RouteContext, owner: string, tier: string): PagingWindow {
   const tierCoverage = context.model.tiers.get(tier);
-  const team = context.coverage.get(owner) ?? { kind: "email-only" };
-  if (!tierCoverage || tierCoverage.coverage === "email-only" || team.kind === "email-only") return "never";
+  const team = teamWindow(context, owner);
+  if (!tierCoverage || tierCoverage.coverage === "email-only" || team === "never") return "never";
   if (tierCoverage.coverage === "business-hours") return [tierIntervalName(tier)];
-  return team.kind === "24x7" ? "always" : team.tiers.map(tierIntervalName);
+  return team;
+}
+
+/**
+ * Pager routes within a window. Time intervals mute a route without making it stop matching, so a
+ * business-hours page is a pair: the pager route, active in hours, continues to its twin, which is
+ * muted in hours and tells Slack and e-mail outside them. The twins share a route key (same
+ * matchers); that is harmless, since Alertmanager logs notifications per receiver and only the pager
+ * route pages.
+ */
+function pagedWithin(
+  context: RouteContext,
+  owner: string,
+  paging: readonly RoutePlan[],
+  window: string[] | "always",
+): RoutePlan[] {
+  const { critical } = context.model.config.alertmanager.timings;
+  if (window === "always") return paging.map((route) => timed(route, critical));
+  return paging.flatMap((route) => [
+    timed({ ...route, continue: true, activeTimeIntervals: window }, critical),
+    timed(
+      { matchers: route.matchers, receiver: receiverName(owner, "offhours"), muteTimeIntervals: window },
+      critical,
+    ),
+  ]);
 }
 
 /**
@@ -115,21 +148,7 @@ function tierLeaf(
     { matchers: [eq(LABEL.severity, "warning")], receiver: receiverName(owner, "slack") },
     timings.warning,
   );
-  if (window === "always") return [...paging.map((route) => timed(route, timings.critical)), warning];
-  // Time intervals mute a route without making it stop matching, so a business-hours page is a pair:
-  // the pager route, active in hours, continues to its twin, which is muted in hours and tells
-  // Slack and e-mail outside them. The twins share a route key (same matchers); that is harmless,
-  // since Alertmanager logs notifications per receiver and only the pager route pages.
-  return [
-    ...paging.flatMap((route) => [
-      timed({ ...route, continue: true, activeTimeIntervals: window }, timings.critical),
-      timed(
-        { matchers: route.matchers, receiver: receiverName(owner, "offhours"), muteTimeIntervals: window },
-        timings.critical,
-      ),
-    ]),
-    warning,
-  ];
+  return [...pagedWithin(context, owner, paging, window), warning];
 }
 
 /**
@@ -193,46 +212,20 @@ function verticalRoute(context: RouteContext, vertical: Vertical): RoutePlan {
 function stockRoute(context: RouteContext): RoutePlan {
   const { routing, alertmanager } = context.model.config;
   const owner = routing.infraTeam;
-  const coverage = context.coverage.get(owner) ?? { kind: "email-only" };
+  const window = teamWindow(context, owner);
   const critical = [criticalMatcher()];
-  const warning = [eq(LABEL.severity, "warning")];
-  const paging: RoutePlan[] =
-    coverage.kind === "24x7"
-      ? [timed({ matchers: critical, receiver: receiverName(owner) }, alertmanager.timings.critical)]
-      : coverage.kind === "business-hours"
-        ? [
-            timed(
-              {
-                matchers: critical,
-                receiver: receiverName(owner),
-                continue: true,
-                activeTimeIntervals: coverage.tiers.map(tierIntervalName),
-              },
-              alertmanager.timings.critical,
-            ),
-            timed(
-              {
-                matchers: critical,
-                receiver: receiverName(owner, "offhours"),
-                muteTimeIntervals: coverage.tiers.map(tierIntervalName),
-              },
-              alertmanager.timings.critical,
-            ),
-          ]
-        : [
-            timed(
-              { matchers: critical, receiver: receiverName(owner, "email") },
-              alertmanager.timings.warning,
-            ),
-          ];
+  const paging =
+    window === "never"
+      ? [timed({ matchers: critical, receiver: receiverName(owner, "email") }, alertmanager.timings.warning)]
+      : pagedWithin(context, owner, [{ matchers: critical, receiver: receiverName(owner) }], window);
   return {
     matchers: [eq(LABEL.alertType, "")],
     routes: [
       ...paging,
       timed(
         {
-          matchers: warning,
-          receiver: receiverName(owner, coverage.kind === "email-only" ? "email" : "slack"),
+          matchers: [eq(LABEL.severity, "warning")],
+          receiver: receiverName(owner, window === "never" ? "email" : "slack"),
         },
         alertmanager.timings.warning,
       ),
