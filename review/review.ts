@@ -15,21 +15,24 @@ export interface RoutingReview {
   findings: Finding[];
 }
 
+/** A rule file's alerts with the labels they leave Prometheus with, as written. */
+function fileAlerts(file: AlertingPlan["ruleFiles"][number]): CatalogueAlert[] {
+  return file.groups.flatMap((group) =>
+    group.rules.flatMap((rule) =>
+      rule.alert ? [{ name: rule.alert, labels: { ...rule.labels, alertname: rule.alert } }] : [],
+    ),
+  );
+}
+
 /** Catalogue alerts with the labels they leave Prometheus with, as written and under every tier. */
 function catalogueAlerts(model: AlertingModel, plan: AlertingPlan): CatalogueAlert[] {
   const tiers = [...model.tiers.keys()];
-  return plan.ruleFiles.flatMap((file) =>
-    file.groups.flatMap((group) =>
-      group.rules.flatMap((rule) => {
-        if (!rule.alert) return [];
-        const labels = { ...rule.labels, alertname: rule.alert };
-        return [
-          { name: rule.alert, labels },
-          ...tiers.map((tier) => ({ name: `${rule.alert} (tier ${tier})`, labels: { ...labels, tier } })),
-        ];
-      }),
-    ),
-  );
+  return plan.ruleFiles
+    .flatMap(fileAlerts)
+    .flatMap(({ name, labels }) => [
+      { name, labels },
+      ...tiers.map((tier) => ({ name: `${name} (tier ${tier})`, labels: { ...labels, tier } })),
+    ]);
 }
 
 /**
@@ -40,18 +43,7 @@ export function sev1Violations(plan: AlertingPlan, config: AmConfig): Finding[] 
   const customer = plan.customers.customerLabel;
   const findings: Finding[] = [];
   for (const file of plan.ruleFiles) {
-    const alerts = file.groups
-      .flatMap((group) => group.rules)
-      .flatMap((rule) =>
-        rule.alert
-          ? [
-              {
-                name: rule.alert,
-                labels: { ...rule.labels, alertname: rule.alert } as Record<string, string>,
-              },
-            ]
-          : [],
-      );
+    const alerts = fileAlerts(file);
     const variants = (labels: Record<string, string>) => [labels, { ...labels, [customer]: "any-customer" }];
     for (const target of alerts) {
       if (target.labels[LABEL.priority] !== SEV1_PRIORITY) continue;
