@@ -6,11 +6,12 @@ import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/eva
 import { inhibitingAlert } from "../alertmanager/inhibit";
 import { formatMatcher } from "../alertmanager/matchers";
 import type { AmConfig, LabelSet } from "../alertmanager/types";
-import { LABEL, PROMETHEUS_NAME } from "../core/conventions";
+import { PROMETHEUS_NAME } from "../core/conventions";
 import { ValidationError } from "../core/errors";
 import { compileRouting } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
 import { localTime } from "../plan/businessHours";
+import { routedTier } from "../plan/customerTier";
 import type { OnCallPlan, TeamOnCallPlan } from "../plan/onCall";
 import type { AlertingPlan } from "../plan/plan";
 import { onCallAt, urgencyAt } from "../review/onCallAt";
@@ -135,38 +136,6 @@ function readCustomerTiers(file: string): [string, string][] {
   return Object.entries(data).map(([customer, tier]) => [customer, String(tier)]);
 }
 
-/**
- * The tier an alert is routed under, and why, as the rule and the route tree decide it: its own
- * `tier` label; for a per-customer alert, its customer's tier from the info series; otherwise (a
- * vertical-wide alert, or a customer the series does not list) the vertical's strictest tier.
- */
-export function tierOf(
-  plan: AlertingPlan,
-  labels: LabelSet,
-  customerTiers: ReadonlyMap<string, string>,
-): { labels: LabelSet; why: string } {
-  const strictest = plan.verticalStrictestTiers.find(
-    ({ vertical }) => vertical === labels[LABEL.vertical],
-  )?.tier;
-  const fallback = strictest
-    ? `the strictest tier ${labels[LABEL.vertical]} sells, ${strictest}, applies (routed by the tier="" branch)`
-    : "no vertical of this stack matches, so no tier applies";
-  if (labels[LABEL.tier]) return { labels, why: `tier ${labels[LABEL.tier]}: the alert's own tier label` };
-  const customer = labels[plan.customers.customerLabel];
-  if (customer === undefined) return { labels, why: `no tier: a vertical-wide alert, so ${fallback}` };
-  const tier = customerTiers.get(customer);
-  if (tier === undefined) {
-    return {
-      labels,
-      why: `no tier: customer ${customer} is not in the customer info series given (--customer-tier), so ${fallback}`,
-    };
-  }
-  return {
-    labels: { ...labels, [LABEL.tier]: tier },
-    why: `tier ${tier}: customer ${customer}'s, from the customer info series`,
-  };
-}
-
 function describeTime(at: Date, zones: string[]): string {
   const local = zones.map((zone) => {
     const { weekday, minute } = localTime(at, zone);
@@ -229,7 +198,7 @@ export function describeRouting(
       );
     }
   }
-  const tiered = given.map((labels) => tierOf(plan, labels, customerTiers));
+  const tiered = given.map((labels) => routedTier(plan, labels, customerTiers));
   const alerts = tiered.map((entry) => entry.labels);
   const router = createRouter(config);
   const zones = [...new Set(["UTC", ...plan.timeIntervals.map((interval) => interval.hours.timeZone)])];

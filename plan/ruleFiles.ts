@@ -1,12 +1,14 @@
 // The rule file of each vertical: its groups, each rule with our routing labels first.
 import { LABEL, ruleGroupName } from "../core/conventions";
-import type { Alert, RenderedRule, Rule } from "../core/rules";
+import { type Alert, alertsOf, type RenderedRule, type Rule } from "../core/rules";
 import type { CustomersConfig } from "../input/config";
 import type { Vertical } from "../input/model";
 
 export interface RuleFilePlan {
   vertical: string;
   groups: { name: string; interval?: string; rules: RenderedRule[] }[];
+  /** The alerts whose rule joins the customer info series for each customer's tier. */
+  perCustomerAlerts: string[];
 }
 
 /** Our routing labels first, in a fixed order, then the catalogue's own labels as written. */
@@ -68,5 +70,8 @@ export function buildRuleFile(vertical: Vertical, customers: CustomersConfig): R
       ...(group.interval ? { interval: group.interval } : {}),
       rules: group.rules.map((rule) => renderRule(rule, customers)),
     })),
+    perCustomerAlerts: alertsOf(vertical)
+      .filter((alert) => alert.scope === "customer")
+      .map((alert) => alert.name),
   };
 }

@@ -223,6 +223,21 @@ describe("npm run route", () => {
       /no tier: a vertical-wide alert, so the strictest tier real-estate sells, enterprise, applies/,
     );
     assert.match(wide, /overrides made in PagerDuty are not known offline/);
+    // A customer label on a vertical-wide alert changes nothing: its rule joins no customer's tier.
+    const labelled = ok([
+      "--at",
+      NIGHT,
+      "--customer-tier",
+      "acme=trial",
+      "alertname=RealEstateCrmWebhook5xx",
+      "vertical=real-estate",
+      "alert_type=tool",
+      "tool_name=crm",
+      "severity=critical",
+      "customer=acme",
+    ]);
+    assert.match(labelled, /no tier: RealEstateCrmWebhook5xx is not a per-customer alert of real-estate/);
+    assert.match(labelled, /receiver crm-owners: notifies now/);
   });
 
   it("hands the rotation over at its hand-off time in its own zone, in summer as in winter", () => {

@@ -36,6 +36,7 @@ function stack(
 function syntheticFile(groups: number, rules: number): RuleFilePlan {
   return {
     vertical: "synthetic",
+    perCustomerAlerts: [],
     groups: Array.from({ length: groups }, (_, g) => ({
       name: `synthetic-group-${g}`,
       rules: Array.from({ length: rules }, (_, r) => ({
