@@ -224,8 +224,8 @@ export async function render(
   }
   if (amConfig) {
     // The review the pipeline made of this config, which the program also returns as its output.
-    const { moments, matrix, findings } = compiled.review;
-    emit("routing.md", renderRoutingDoc(options.stack, amConfig, matrix, moments, findings));
+    const { moments, matrix, findings, heldBack } = compiled.review;
+    emit("routing.md", renderRoutingDoc(options.stack, amConfig, matrix, moments, findings, heldBack));
   }
   emit("resources.json", `${JSON.stringify(maskSecrets(readable), null, 2)}\n`);
   const summary = typeof run.outputs.summary === "string" ? run.outputs.summary : "";

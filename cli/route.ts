@@ -184,6 +184,8 @@ function escalationText(onCall: OnCallPlan, team: TeamOnCallPlan, policyKind: st
   ];
 }
 
+const alertName = (labels: LabelSet): string => labels.alertname ?? JSON.stringify(labels);
+
 export function describeRouting(
   plan: AlertingPlan,
   config: AmConfig,
@@ -204,6 +206,8 @@ export function describeRouting(
   const zones = [...new Set(["UTC", ...plan.timeIntervals.map((interval) => interval.hours.timeZone)])];
   const receivers = new Map(plan.receivers.map((receiver) => [receiver.name, receiver]));
   const out: string[] = [`At ${describeTime(at, zones)}`];
+  const notifying: string[] = [];
+  const heldBack: string[] = [];
   for (const labels of alerts) {
     out.push(
       "",
@@ -221,10 +225,9 @@ export function describeRouting(
           )
         : undefined;
     if (inhibitor) {
-      out.push(
-        `  INHIBITED by ${inhibitor.alertname ?? JSON.stringify(inhibitor)}: nobody is notified while it fires`,
-      );
-    }
+      out.push(`  HELD BACK by ${alertName(inhibitor)}: nobody is notified while it fires`);
+      heldBack.push(`${alertName(labels)} (by ${alertName(inhibitor)})`);
+    } else notifying.push(alertName(labels));
     for (const node of router.match(labels)) {
       out.push("  route:", ...chain(node).map((line) => `    ${line}`));
       const status = routeStatusAt(config, node, at);
@@ -233,7 +236,7 @@ export function describeRouting(
         : status.mutedBy
           ? `muted now by ${status.mutedBy}`
           : `silent now: active only in ${status.inactiveOutside?.join(", ")}`;
-      out.push(`  receiver ${node.receiver}: ${inhibitor ? "inhibited" : state}`);
+      out.push(`  receiver ${node.receiver}: ${inhibitor ? "held back" : state}`);
       const receiver = receivers.get(node.receiver);
       if (!receiver) continue;
       if (inhibitor || !status.active) out.push("    (nobody is told now; when it notifies, it reaches:)");
@@ -256,6 +259,12 @@ export function describeRouting(
         out.push("    nothing: recorded in Alertmanager only");
       }
     }
+  }
+  if (alerts.length > 1) {
+    out.push(
+      "",
+      `Together: ${notifying.length} notify (${notifying.join(", ") || "none"}), ${heldBack.length} held back (${heldBack.join(", ") || "none"}).`,
+    );
   }
   out.push(
     "",

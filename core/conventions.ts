@@ -17,6 +17,11 @@ export const LABEL = {
   /** `impact: vertical` on an infra alert: the whole vertical is down for everyone it serves. */
   impact: "impact",
   priority: "priority",
+  /**
+   * What an alert is a symptom of (`ftl-latency`): alerts of one symptom at different strengths, and
+   * an SLO's burn-rate alerts, share it, so the strongest one firing holds the weaker ones back.
+   */
+  symptom: "symptom",
   category: "category",
   autoRemediation: "auto_remediation",
   alertName: "alertname",

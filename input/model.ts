@@ -34,7 +34,7 @@ import {
   rulePath,
   ruleSubject,
 } from "./checks/types";
-import { VERTICAL_CHECKS } from "./checks/vertical";
+import { symptomOwnerProblems, VERTICAL_CHECKS } from "./checks/vertical";
 import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
 import { customerTiersGroup } from "./customerTiers";
 import { parseRuleTests } from "./ruleTests";
@@ -212,6 +212,8 @@ function buildVertical(
     ),
   }));
   const sloGroups = sloRuleGroups(slos, groups, issues);
+  for (const problem of symptomOwnerProblems(alertsOf({ groups: [...groups, ...sloGroups] })))
+    issues.add(problem.file, problem.field, problem.message);
   const strictest = strictestTier(vertical.tiers, config.tiers);
   const tiersGroup = customerTiersGroup(
     config,

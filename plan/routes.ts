@@ -292,6 +292,9 @@ export interface InhibitRulePlan {
   equal: string[];
 }
 
+const notP1: Matcher = { name: LABEL.priority, op: "!=", value: SEV1_PRIORITY };
+const present = (name: string): Matcher => ({ name, op: "=~", value: ".+" });
+
 /**
  * An outage of a whole vertical makes its model and tool alerts symptoms: hold them back so the AI
  * engineer is not paged for Redis being down. Only a critical infra alert that says so
@@ -299,8 +302,7 @@ export interface InhibitRulePlan {
  * vertical, and by customer when the outage names one. The SEV1 invariant: a P1 alert is held back
  * only by a P1 source, so an outage that is not itself a SEV1 never hides one.
  */
-export function buildInhibitRules(customerLabel: string): InhibitRulePlan[] {
-  const notP1: Matcher = { name: LABEL.priority, op: "!=", value: SEV1_PRIORITY };
+function outageRules(customerLabel: string): InhibitRulePlan[] {
   const rules: InhibitRulePlan[] = [];
   for (const sev1 of [false, true]) {
     for (const perCustomer of [false, true]) {
@@ -310,7 +312,7 @@ export function buildInhibitRules(customerLabel: string): InhibitRulePlan[] {
           criticalMatcher(),
           eq(LABEL.impact, IMPACT_VERTICAL),
           sev1 ? eq(LABEL.priority, SEV1_PRIORITY) : notP1,
-          perCustomer ? { name: customerLabel, op: "=~", value: ".+" } : eq(customerLabel, ""),
+          perCustomer ? present(customerLabel) : eq(customerLabel, ""),
         ],
         targetMatchers: [{ name: LABEL.alertType, op: "=~", value: "model|tool" }, ...(sev1 ? [] : [notP1])],
         equal: perCustomer ? [LABEL.vertical, customerLabel] : [LABEL.vertical],
@@ -318,4 +320,39 @@ export function buildInhibitRules(customerLabel: string): InhibitRulePlan[] {
     }
   }
   return rules;
+}
+
+/**
+ * One symptom, one page. Alerts that share a `symptom` rank P1 above critical above warning, and
+ * while a stronger one fires the weaker ones of the same symptom, vertical and customer wait (an
+ * alert without a customer only ever matches one without). An SLO's page (it carries `slo`) also
+ * holds back the threshold alerts of its symptom, which only exist to catch a spike before the
+ * budget notices. Alerts of equal rank never hold each other back, and no target is P1: nothing
+ * but a P1 outage ever holds back a SEV1.
+ */
+function symptomRules(customerLabel: string): InhibitRulePlan[] {
+  const equal = [LABEL.symptom, LABEL.vertical, customerLabel];
+  const symptom = present(LABEL.symptom);
+  return [
+    {
+      sourceMatchers: [symptom, criticalMatcher(), eq(LABEL.priority, SEV1_PRIORITY)],
+      targetMatchers: [symptom, notP1],
+      equal,
+    },
+    {
+      sourceMatchers: [symptom, criticalMatcher(), notP1],
+      targetMatchers: [symptom, eq(LABEL.severity, "warning"), notP1],
+      equal,
+    },
+    {
+      sourceMatchers: [symptom, criticalMatcher(), notP1, present(LABEL.slo)],
+      targetMatchers: [symptom, criticalMatcher(), notP1, eq(LABEL.slo, "")],
+      equal,
+    },
+  ];
+}
+
+/** Every inhibit rule: a vertical's outage over its symptoms, then each symptom's strongest alert. */
+export function buildInhibitRules(customerLabel: string): InhibitRulePlan[] {
+  return [...outageRules(customerLabel), ...symptomRules(customerLabel)];
 }

@@ -4,6 +4,7 @@ import { compileRoutes, type RouteNode } from "../alertmanager/evaluate";
 import type { AmConfig } from "../alertmanager/types";
 import type { Finding } from "../review/lint";
 import type { MatrixCell, MatrixRow, Moment } from "../review/matrix";
+import type { HeldBack } from "../review/review";
 
 /** Labels that shape the tree; below them, tiers and severities collapse into a receiver list. */
 const STRUCTURAL = new Set(["vertical", "alert_type", "tool_name", "alertname"]);
@@ -61,6 +62,7 @@ export function renderRoutingDoc(
   rows: readonly MatrixRow[],
   moments: readonly Moment[],
   findings: readonly Finding[],
+  heldBack: readonly HeldBack[],
 ): string {
   const header = ["vertical", "alert", "severity", "tier", ...moments.map((moment) => moment.label)];
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -84,6 +86,14 @@ export function renderRoutingDoc(
           (finding) =>
             `- **${finding.severity}** (${finding.kind}): ${finding.message.replaceAll("|", "\\|")}`,
         );
+  const heldBackLines =
+    heldBack.length === 0
+      ? ["No alert holds back another."]
+      : [
+          line(["vertical", "alert", "waits while any of these fires"]),
+          line(["---", "---", "---"]),
+          ...heldBack.map((entry) => line([entry.vertical, entry.alert, entry.by.join(", ")])),
+        ];
   return [
     `# Routing of stack \`${stack}\``,
     "",
@@ -99,6 +109,15 @@ export function renderRoutingDoc(
     "## Static checks",
     "",
     ...findingLines,
+    "",
+    "## Held back",
+    "",
+    "The inhibit rules applied to the catalogue: an alert of a row notifies nobody while one of the",
+    "alerts beside it fires in the same vertical (and for the same customer, when both name one). A",
+    "whole-vertical outage holds back its symptoms; a symptom's strongest alert holds back its weaker",
+    "ones. Nothing but a P1 ever holds back a P1.",
+    "",
+    ...heldBackLines,
     "",
     "## Matrix",
     "",

@@ -9,10 +9,18 @@ import type { AlertingPlan } from "../plan/plan";
 import { type CatalogueAlert, type Finding, lintRoutes } from "./lint";
 import { type MatrixRow, type Moment, referenceMoments, routingMatrix } from "./matrix";
 
+/** A catalogue alert that waits while any of `by` fires (as written, with no customer on either). */
+export interface HeldBack {
+  vertical: string;
+  alert: string;
+  by: string[];
+}
+
 export interface RoutingReview {
   moments: Moment[];
   matrix: MatrixRow[];
   findings: Finding[];
+  heldBack: HeldBack[];
 }
 
 /** A rule file's alerts with the labels they leave Prometheus with, as written. */
@@ -65,6 +73,19 @@ export function sev1Violations(plan: AlertingPlan, config: AmConfig): Finding[] 
   return findings;
 }
 
+/** Which catalogue alert of a vertical is held back by which others, through the inhibit rules. */
+export function heldBackAlerts(plan: AlertingPlan, config: AmConfig): HeldBack[] {
+  return plan.ruleFiles.flatMap((file) => {
+    const alerts = fileAlerts(file);
+    return alerts.flatMap((target) => {
+      const by = alerts
+        .filter((source) => source !== target && inhibitingAlert(config, [source.labels], target.labels))
+        .map((source) => source.name);
+      return by.length > 0 ? [{ vertical: file.vertical, alert: target.name, by }] : [];
+    });
+  });
+}
+
 export function reviewRouting(model: AlertingModel, plan: AlertingPlan, config: AmConfig): RoutingReview {
   const teamOf = new Map(plan.receivers.map((receiver) => [receiver.name, receiver.team]));
   // An alert without a tier label carries its vertical's strictest tier in effect; a per-customer
@@ -84,5 +105,6 @@ export function reviewRouting(model: AlertingModel, plan: AlertingPlan, config: 
     moments: referenceMoments(model),
     matrix: routingMatrix(model, plan, config),
     findings: [...sev1Violations(plan, config), ...findings],
+    heldBack: heldBackAlerts(plan, config),
   };
 }

@@ -129,7 +129,8 @@ export function sloRuleGroup(slo: Slo): RuleGroup {
     team: slo.team,
     toolName: slo.toolName,
     scope: "vertical",
-    labels: {},
+    // `slo` also comes with the ratio series; written here, the routing review sees it too.
+    labels: { [LABEL.slo]: slo.name, [LABEL.symptom]: slo.symptom },
     annotations: annotations(slo, kind),
     source,
     slo: slo.name,

@@ -96,6 +96,8 @@ const latencySli = z
 export const sloSchema = z
   .object({
     name: z.string().regex(KEBAB_NAME, "must be lower-case kebab-case, like ftl-latency"),
+    /** The `symptom` label of its burn-rate alerts (the SLO's name by default), shared with threshold alerts of it. */
+    symptom: z.string().regex(KEBAB_NAME, "must be lower-case kebab-case, like ftl-latency").optional(),
     description: z.string().min(1),
     objective: z.number(),
     period: z.string().default(DEFAULT_SLO_PERIOD),
@@ -132,6 +134,8 @@ export type Sli =
 export interface Slo {
   name: string;
   vertical: string;
+  /** The `symptom` label of its alerts: the page holds back the ticket, and threshold alerts of it. */
+  symptom: string;
   description: string;
   /** Percent of good events, strictly between 0 and 100. */
   objective: number;

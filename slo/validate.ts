@@ -219,6 +219,7 @@ export function checkSlos(specs: readonly SloSpec[], histograms: HistogramsSpec,
     slos.push({
       name: spec.name,
       vertical,
+      symptom: spec.symptom ?? spec.name,
       description: spec.description,
       objective: spec.objective,
       period: spec.period,

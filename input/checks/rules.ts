@@ -6,6 +6,7 @@ import {
   COST_SPIKE_CATEGORY,
   COST_SPIKE_PAGE_RATIO,
   IMPACT_VERTICAL,
+  KEBAB_NAME,
   LABEL,
   MODEL_MIN_FOR_SECONDS,
   PROMETHEUS_NAME,
@@ -302,6 +303,21 @@ export const priorityLabel: RuleCheck = {
   },
 };
 
+export const symptomLabel: RuleCheck = {
+  name: "symptom-label",
+  description:
+    "A symptom label names what the alert is a symptom of in kebab-case (`ftl-latency`), as an SLO's name does, so the alerts of one symptom and its SLO share it exactly.",
+  severity: "error",
+  check(rule) {
+    const value = label(rule, LABEL.symptom);
+    if (!isAlert(rule) || value === undefined || KEBAB_NAME.test(value)) return [];
+    return problem(
+      labelField(LABEL.symptom),
+      `"${value}" is not a symptom name: lower-case kebab-case, like ftl-latency`,
+    );
+  },
+};
+
 export const categoryLabel: RuleCheck = {
   name: "category-label",
   description: "A category label is one the routing knows.",
@@ -410,6 +426,7 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   tierLabel,
   impactLabel,
   priorityLabel,
+  symptomLabel,
   categoryLabel,
   modelAlertFor,
   costSpikeRatio,

@@ -1,6 +1,7 @@
 // The checks of a vertical's whole rule file: names unique within it, and its heartbeat.
-import { WATCHDOG_ALERT } from "../../core/conventions";
+import { LABEL, WATCHDOG_ALERT } from "../../core/conventions";
 import { DURATION_HINT, parseDuration } from "../../core/duration";
+import type { Alert, RuleSource } from "../../core/rules";
 import { type GroupSubject, type Problem, rulePath, type VerticalCheck } from "./types";
 
 export const uniqueGroupNames: VerticalCheck = {
@@ -79,3 +80,36 @@ export const VERTICAL_CHECKS: readonly VerticalCheck[] = [
   uniqueAlertNames,
   oneWatchdog,
 ];
+
+/**
+ * The alerts of one symptom, an SLO's among them, are owned by one team: the strongest one firing
+ * holds the others back, so a second owner would never hear of it. Reported at each alert whose
+ * owner differs from the first alert of its symptom; routing decides owners, so this runs on the
+ * checked alerts, SLOs' included.
+ */
+export function symptomOwnerProblems(alerts: readonly Alert[]): (Problem & { file: string })[] {
+  const first = new Map<string, Alert>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const alert of alerts) {
+    const symptom = alert.labels[LABEL.symptom];
+    if (symptom === undefined) continue;
+    const owner = first.get(symptom);
+    if (owner === undefined) {
+      first.set(symptom, alert);
+      continue;
+    }
+    const field = symptomField(alert.source, alert.slo !== undefined);
+    // An SLO's page and ticket share its source: one problem for the SLO.
+    if (owner.team === alert.team || problems.some((problem) => problem.field === field)) continue;
+    problems.push({
+      file: alert.source.file,
+      field,
+      message: `symptom "${symptom}" belongs to ${owner.team} (${owner.name} at ${owner.source.path}), but this alert goes to ${alert.team}: the alerts of one symptom hold each other back, so they need one owner`,
+    });
+  }
+  return problems;
+}
+
+function symptomField(source: RuleSource, slo: boolean): string {
+  return slo ? `${source.path}.symptom` : `${source.path}.labels.${LABEL.symptom}`;
+}

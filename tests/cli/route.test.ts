@@ -126,8 +126,12 @@ describe("npm run route", () => {
     const out = ok(["--at", NIGHT, "--file", file]);
     const [infra, model] = out.split("\nAlert ").slice(1);
     assert.match(infra, /receiver platform: notifies now/);
-    assert.match(model, /INHIBITED by AfterHoursQueueDepthHigh/);
-    assert.match(model, /receiver ai-eng: inhibited/);
+    assert.match(model, /HELD BACK by AfterHoursQueueDepthHigh/);
+    assert.match(model, /receiver ai-eng: held back/);
+    assert.match(
+      out,
+      /Together: 1 notify \(AfterHoursQueueDepthHigh\), 1 held back \(AfterHoursJobModelErrors \(by AfterHoursQueueDepthHigh\)\)\./,
+    );
     // A crash loop does not say the vertical is down: the model alert still pages beside it.
     fs.writeFileSync(
       file,
@@ -138,8 +142,32 @@ describe("npm run route", () => {
       ].join("\n"),
     );
     const [, paged] = ok(["--at", NIGHT, "--file", file]).split("\nAlert ").slice(1);
-    assert.doesNotMatch(paged, /INHIBITED/);
+    assert.doesNotMatch(paged, /HELD BACK/);
     assert.match(paged, /receiver ai-eng: notifies now/);
+  });
+
+  it("shows one page for one symptom: the SEV1 holds back the 800 ms page and the SLO's page and ticket", () => {
+    const file = path.join(tempDir("route"), "symptom.yaml");
+    const ftl = "vertical: healthcare, alert_type: model, symptom: ftl-latency";
+    fs.writeFileSync(
+      file,
+      [
+        `- { alertname: HealthcareFtlP95High, ${ftl}, severity: critical }`,
+        `- { alertname: HealthcareFtlP95Severe, ${ftl}, severity: critical, priority: P1 }`,
+        `- { alertname: HealthcareFtlLatencyFastBurn, ${ftl}, severity: critical, slo: ftl-latency }`,
+        `- { alertname: HealthcareFtlLatencySlowBurn, ${ftl}, severity: warning, slo: ftl-latency }`,
+        "",
+      ].join("\n"),
+    );
+    const out = ok(["--at", NIGHT, "--file", file]);
+    assert.match(out, /Together: 1 notify \(HealthcareFtlP95Severe\), 3 held back \(/);
+    assert.match(out, /receiver ai-eng-sev1: notifies now/);
+    for (const weaker of [
+      "HealthcareFtlP95High",
+      "HealthcareFtlLatencyFastBurn",
+      "HealthcareFtlLatencySlowBurn",
+    ])
+      assert.match(out, new RegExp(`${weaker} \\(by HealthcareFtlP95Severe\\)`));
   });
 
   it("rejects a bad label, a time without a zone, an impossible time and a missing alert", () => {

@@ -3,7 +3,7 @@
 // harness, that nobody received anything no scenario expected.
 import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
-import { alertOf, emailAlertOf, type Harness, slackAlertOf } from "./harness";
+import { type AmAlert, alertOf, emailAlertOf, type Harness, slackAlertOf } from "./harness";
 import { seconds } from "./stackConfig";
 import { PAGERDUTY_SEVERITIES, type PagerDutyEvent } from "./standIns";
 import { holdsFalse, waitFor } from "./wait";
@@ -134,6 +134,36 @@ export async function assertNoPage(harness: Harness, alert: string, durationMs: 
       return event ? `it reached ${event.receiver}:\n${harness.deliveries()}` : undefined;
     },
     durationMs,
+  );
+}
+
+/**
+ * Waits until `target` sits in Alertmanager suppressed by an inhibit rule whose source is the firing
+ * `source` (its fingerprint among `inhibitedBy`), and returns the target's alert.
+ */
+export async function assertHeldBack(
+  harness: Harness,
+  target: string,
+  source: string,
+  timeoutMs: number,
+): Promise<AmAlert> {
+  const [firing] = await waitFor(
+    `${source} firing in Alertmanager`,
+    async () => {
+      const alerts = await harness.amAlerts(source);
+      return alerts.length > 0 ? alerts : undefined;
+    },
+    timeoutMs,
+  );
+  return waitFor(
+    `${target} held back by ${source}`,
+    async () =>
+      (await harness.amAlerts(target)).find(
+        (alert) =>
+          alert.status.state === "suppressed" && alert.status.inhibitedBy.includes(firing.fingerprint),
+      ),
+    timeoutMs,
+    () => harness.deliveries(),
   );
 }
 

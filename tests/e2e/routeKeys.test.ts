@@ -30,7 +30,8 @@ interface Tracked {
 /** One alert on each kind of route: model, infra, a tool with an owner, a tool without one. */
 const TRACKED: Tracked[] = [
   {
-    alert: "HealthcareFtlP95High",
+    // The FTL SLO's page: the 800 ms threshold page of the same symptom waits behind it.
+    alert: "HealthcareFtlLatencyFastBurn",
     vertical: "healthcare",
     receiver: "ai-eng",
     team: "ai-eng",

@@ -3,7 +3,7 @@
 // they run concurrently; none fires a critical infra alert, which would inhibit another's alerts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { assertNoPage, assertNothingUnexpected, assertPaged, Ledger } from "./expect";
+import { assertHeldBack, assertNoPage, assertNothingUnexpected, assertPaged, Ledger } from "./expect";
 import { Harness } from "./harness";
 import {
   costCounter,
@@ -62,16 +62,14 @@ describe("routing through the real binaries", { timeout: 400_000 }, () => {
   after(() => h?.stop());
 
   describe("scenarios", { concurrency: true }, () => {
-    it("healthcare FTL p95 pages ai-eng, SEV1 pages ai-eng-sev1 beside a crash loop, and recovery resolves both", {
+    it("healthcare FTL p95, one symptom: the SLO's page holds back the 800 ms page and its ticket, the SEV1 holds back all three, and a crash loop beside it holds back nothing", {
       timeout: TEST_MS,
     }, async (t) => {
-      ledger.expect("HealthcareFtlP95High", { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
+      // The one page of each strength; the 800 ms page and the SLO's ticket must reach nobody.
+      ledger.expect("HealthcareFtlLatencyFastBurn", { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
       ledger.expect("HealthcareFtlP95Severe", { pagerduty: ["ai-eng-sev1"], slack: ["ai-eng"] });
-      // Slow answers also burn the healthcare FTL latency SLO; its alerts are AI engineering's too.
-      ledger.expect(/^HealthcareFtl\w*FastBurn$/, { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
-      ledger.expect(/^HealthcareFtl\w*SlowBurn$/, { slack: ["ai-eng"] });
       // A container crash-looping all along: it does not say healthcare is down (no impact: vertical),
-      // so it pages platform and holds back neither latency page, the SEV1 least of all.
+      // so it pages platform and holds back no latency alert, the SEV1 least of all.
       ledger.expect("HealthcareCrashLoop", { pagerduty: ["platform"], slack: ["platform"] });
       h.metrics.set(
         "kube_pod_container_status_waiting_reason",
@@ -90,14 +88,17 @@ describe("routing through the real binaries", { timeout: 400_000 }, () => {
         () => h.deliveries(),
       );
       const common = { vertical: "healthcare", team: "ai-eng", alertType: "model" };
+      // p95 in (800, 1000] ms: the SLO burns fast, and the 800 ms threshold alert fires behind it.
       const slow = setFtl(h.metrics, "healthcare", { [FAST]: 10, [SLOW]: 1e4 });
-      const high = await assertPaged(t, h, {
+      const fast = await assertPaged(t, h, {
         ...common,
-        alert: "HealthcareFtlP95High",
+        alert: "HealthcareFtlLatencyFastBurn",
         receiver: "ai-eng",
         crossedAt: slow,
       });
-      // p95 is in (800, 1000] ms: the SEV1 rule (> 2 s) must not have fired.
+      const within = h.forOf("healthcare", "HealthcareFtlP95High") + 30_000;
+      await assertHeldBack(h, "HealthcareFtlP95High", "HealthcareFtlLatencyFastBurn", within);
+      await assertHeldBack(h, "HealthcareFtlLatencySlowBurn", "HealthcareFtlLatencyFastBurn", within);
       assert.equal(await h.ruleState("HealthcareFtlP95Severe"), "inactive");
 
       const verySlow = setFtl(h.metrics, "healthcare", { [FAST]: 10, [SLOW]: 1e4, [VERY_SLOW]: 1e6 });
@@ -107,16 +108,30 @@ describe("routing through the real binaries", { timeout: 400_000 }, () => {
         receiver: "ai-eng-sev1",
         crossedAt: verySlow,
       });
-      assert.equal(h.pages("HealthcareFtlP95High", "trigger").length, 1, "the p95 page was repeated");
+      for (const weaker of [
+        "HealthcareFtlP95High",
+        "HealthcareFtlLatencyFastBurn",
+        "HealthcareFtlLatencySlowBurn",
+      ])
+        await assertHeldBack(h, weaker, "HealthcareFtlP95Severe", 15_000);
+      // Held back, the SLO's page is not repeated, and the 800 ms page never went out at all.
+      await assertNoPage(h, "HealthcareFtlP95High", seconds(h.timings.critical.groupInterval) * 1000 + 2000);
+      assert.equal(h.pages("HealthcareFtlLatencyFastBurn", "trigger").length, 1);
+      assert.deepEqual(h.slackFor("HealthcareFtlLatencySlowBurn"), []);
 
       setFtl(h.metrics, "healthcare", { [FAST]: 1e10 });
-      for (const trigger of [high, severe]) {
-        const alert = trigger.summary.split(" ")[0];
-        const resolve = await h.waitForPage(alert, 60_000, "resolve");
-        assert.equal(resolve.dedupKey, trigger.dedupKey, `${alert}'s resolve would not close its incident`);
-        assert.equal(resolve.routingKey, trigger.routingKey);
-        await waitFor(`the Slack resolve of ${alert}`, () => h.slackFor(alert, "resolved")[0], 15_000);
-      }
+      const resolve = await h.waitForPage("HealthcareFtlP95Severe", 60_000, "resolve");
+      assert.equal(resolve.dedupKey, severe.dedupKey, "the SEV1's resolve would not close its incident");
+      assert.equal(resolve.routingKey, severe.routingKey);
+      await waitFor(
+        "the Slack resolve of the SEV1",
+        () => h.slackFor("HealthcareFtlP95Severe", "resolved")[0],
+        15_000,
+      );
+      assert.ok(
+        fast.dedupKey !== severe.dedupKey,
+        "the SLO's page and the SEV1 are two incidents on two services",
+      );
     });
 
     it("an unknown tool (healthcare ehr) pages the integrations fallback", {
@@ -137,25 +152,27 @@ describe("routing through the real binaries", { timeout: 400_000 }, () => {
       });
     });
 
-    it("real-estate CRM webhook 5xx pages crm-owners, without e-mail", {
+    it("real-estate CRM webhook 5xx pages crm-owners once, through the SLO's page that holds back the threshold page, without e-mail", {
       timeout: TEST_MS,
     }, async (t) => {
-      ledger.expect("RealEstateCrmWebhook5xx", { pagerduty: ["crm-owners"], slack: ["crm-owners"] });
-      // The 5xx also burn the CRM tool's success SLO, whose alerts reach the same owners.
-      ledger.expect(/^RealEstateCrm\w*FastBurn$/, { pagerduty: ["crm-owners"], slack: ["crm-owners"] });
-      ledger.expect(/^RealEstateCrm\w*SlowBurn$/, { slack: ["crm-owners"] });
+      // The threshold alert shares the CRM SLO's symptom: while the fast burn pages, it waits.
+      ledger.expect("RealEstateCrmToolSuccessFastBurn", { pagerduty: ["crm-owners"], slack: ["crm-owners"] });
       ledger.expect("RealEstateCustomerCrmFailing", { pagerduty: ["crm-owners"], slack: ["crm-owners"] });
+      const crossedAt = failTool(h.metrics, "real-estate", "crm", "502");
       await assertPaged(t, h, {
-        alert: "RealEstateCrmWebhook5xx",
+        alert: "RealEstateCrmToolSuccessFastBurn",
         vertical: "real-estate",
         receiver: "crm-owners",
         team: "crm-owners",
         alertType: "tool",
         toolName: "crm",
-        crossedAt: failTool(h.metrics, "real-estate", "crm", "502"),
+        crossedAt,
       });
+      const within = h.forOf("real-estate", "RealEstateCrmWebhook5xx") + 30_000;
+      await assertHeldBack(h, "RealEstateCrmWebhook5xx", "RealEstateCrmToolSuccessFastBurn", within);
+      await assertHeldBack(h, "RealEstateCrmToolSuccessSlowBurn", "RealEstateCrmToolSuccessFastBurn", within);
       // Real estate sells enterprise, so an alert without a tier pages, and no off-hours twin e-mails.
-      assert.deepEqual(h.emailsFor("RealEstateCrmWebhook5xx"), []);
+      assert.deepEqual(h.emailsFor("RealEstateCrmToolSuccessFastBurn"), []);
     });
 
     it("real-estate calendar API 429 pages calendar-owners", { timeout: TEST_MS }, async (t) => {

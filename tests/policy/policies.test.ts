@@ -41,7 +41,32 @@ describe("the policy pack", () => {
         );
       }
     }
-    assert.equal(allPolicies.filter((policy) => policy.enforcementLevel === "mandatory").length, 32);
+    assert.equal(allPolicies.filter((policy) => policy.enforcementLevel === "mandatory").length, 33);
+  });
+
+  it("flags a threshold alert without its symptom only against an SLO on the same series", () => {
+    // Every symptom label of the prod threshold alerts removed: the advisory must find exactly the
+    // alerts an SLO covers, by series, not by metric name, and never a per-customer alert.
+    const thresholds = [
+      "HealthcareFtlP95High",
+      "HealthcareFtlP95Severe",
+      "SalesFtlP95High",
+      "SalonConversationSuccessRatioLow",
+      "ItHelpdeskTicketingApiErrors",
+      "RealEstateCrmWebhook5xx",
+      "AfterHoursCalendarToolErrors",
+    ];
+    const stripped = applyFixture(resources, {
+      description: "no symptoms",
+      policy: "threshold-alert-covered-by-slo",
+      message: "",
+      changes: thresholds.map((alert) => ({ op: "rule", alert, delete: ["labels.symptom"] })),
+    });
+    const flagged = runPolicies(stripped, config)
+      .filter((violation) => violation.policy === "threshold-alert-covered-by-slo")
+      .map((violation) => /^Threshold alert (\w+) /.exec(violation.message)?.[1]);
+    assert.deepEqual(flagged.sort(), [...thresholds].sort());
+    assert.ok(baseline.every((violation) => violation.policy !== "threshold-alert-covered-by-slo"));
   });
 
   const fixtures = fs.readdirSync(FIXTURES).filter((file) => file.endsWith(".json"));

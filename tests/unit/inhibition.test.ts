@@ -79,4 +79,30 @@ describe("inhibition in prod", () => {
       messages.join("\n"),
     );
   });
+
+  it("holds back a symptom's weaker alerts behind its strongest: P1 over critical over warning", () => {
+    const severe = alert("HealthcareFtlP95Severe");
+    const high = alert("HealthcareFtlP95High");
+    const fast = alert("HealthcareFtlLatencyFastBurn");
+    const slow = alert("HealthcareFtlLatencySlowBurn");
+    assert.ok(holds(severe, high), "the SEV1 holds back the 800 ms page");
+    assert.ok(holds(severe, fast) && holds(severe, slow), "the SEV1 holds back the SLO's page and ticket");
+    assert.ok(holds(fast, slow), "the SLO's page holds back its ticket");
+    assert.ok(holds(fast, high), "the SLO's page holds back the threshold page of its symptom");
+    for (const weaker of [high, fast, slow]) assert.ok(!holds(weaker, severe), "nothing holds back the SEV1");
+    assert.ok(!holds(slow, fast) && !holds(high, fast), "never upwards");
+  });
+
+  it("never lets alerts of equal rank hold each other back, nor another vertical's or customer's", () => {
+    const high = alert("HealthcareFtlP95High");
+    const twin = { ...high, alertname: "HealthcareFtlP95HighTwin" };
+    assert.ok(!holds(high, twin) && !holds(twin, high), "two threshold pages of one symptom");
+    assert.ok(!holds(alert("SalesFtlLatencyFastBurn"), high), "the same symptom in another vertical");
+    const fast = alert("HealthcareFtlLatencyFastBurn");
+    assert.ok(!holds(fast, alert("HealthcareConversationSuccessRatioLow")), "another symptom");
+    const perCustomer = (customer: string) => ({ ...fast, customer });
+    assert.ok(holds(perCustomer("acme"), { ...high, customer: "acme" }));
+    assert.ok(!holds(perCustomer("acme"), { ...high, customer: "bolt" }), "another customer");
+    assert.ok(!holds(fast, { ...high, customer: "bolt" }), "a vertical's page does not hide one customer's");
+  });
 });

@@ -174,8 +174,10 @@ describe("receivers and inhibition", () => {
     }
   });
 
-  it("only a critical infra outage of a whole vertical inhibits, scoped by customer, never hiding a P1 behind a lesser source", () => {
+  it("holds back a vertical's symptoms behind its outage, and a symptom's weaker alerts behind its strongest, never hiding a P1 behind a lesser source", () => {
     const outage = ['alert_type="infra"', 'severity=~"critical|page"', 'impact="vertical"'];
+    const critical = 'severity=~"critical|page"';
+    const symptomEqual = ["symptom", "vertical", "customer"];
     assert.deepEqual(
       plan.inhibitRules.map((rule) => ({
         source: rule.sourceMatchers.map(formatMatcher),
@@ -202,6 +204,21 @@ describe("receivers and inhibition", () => {
           source: [...outage, 'priority="P1"', 'customer=~".+"'],
           target: ['alert_type=~"model|tool"'],
           equal: ["vertical", "customer"],
+        },
+        {
+          source: ['symptom=~".+"', critical, 'priority="P1"'],
+          target: ['symptom=~".+"', 'priority!="P1"'],
+          equal: symptomEqual,
+        },
+        {
+          source: ['symptom=~".+"', critical, 'priority!="P1"'],
+          target: ['symptom=~".+"', 'severity="warning"', 'priority!="P1"'],
+          equal: symptomEqual,
+        },
+        {
+          source: ['symptom=~".+"', critical, 'priority!="P1"', 'slo=~".+"'],
+          target: ['symptom=~".+"', critical, 'priority!="P1"', 'slo=""'],
+          equal: symptomEqual,
         },
       ],
     );

@@ -88,6 +88,23 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "a symptom another team's SLO already owns",
+    edit: (c) => {
+      c.slos[1].symptom = "ftl-latency";
+    },
+    path: "slos[1].symptom",
+    message:
+      /^symptom "ftl-latency" belongs to ai-eng \(HealthcareFtlLatencyFastBurn at slos\[0\]\), but this alert goes to crm-owners/,
+  },
+  {
+    name: "a symptom that is not kebab-case",
+    edit: (c) => {
+      c.slos[0].symptom = "FtlLatency";
+    },
+    path: "slos[0].symptom",
+    message: /^"FtlLatency" must be lower-case kebab-case/,
+  },
+  {
     name: "objective of 100 (no error budget)",
     edit: (c) => {
       c.slos[0].objective = 100;
@@ -491,7 +508,15 @@ describe("generated rules", () => {
     const rules = file?.groups.flatMap((group) => group.rules) ?? [];
     const page = rules.find((rule) => rule.alert === "RealEstateCrmToolSuccessFastBurn");
     const ticket = rules.find((rule) => rule.alert === "RealEstateCrmToolSuccessSlowBurn");
-    const routing = { alert_type: "tool", vertical: "real-estate", team: "crm-owners", tool_name: "crm" };
+    const routing = {
+      alert_type: "tool",
+      vertical: "real-estate",
+      team: "crm-owners",
+      tool_name: "crm",
+      // The SLO's name, and the symptom its page, ticket and threshold alerts share.
+      slo: "crm-tool-success",
+      symptom: "crm-tool-success",
+    };
     assert.deepEqual(page?.labels, { ...routing, severity: "critical" });
     assert.deepEqual(ticket?.labels, { ...routing, severity: "warning" });
     assert.equal(

@@ -94,6 +94,24 @@ interface CatalogueCase {
 
 const catalogueCases: CatalogueCase[] = [
   {
+    name: "a symptom that is not a kebab-case name",
+    edit: (c) => {
+      labels(rule(c, ...MODEL)).symptom = "FTL latency";
+    },
+    path: "groups[1].rules[1].labels.symptom",
+    message: /^"FTL latency" is not a symptom name: lower-case kebab-case/,
+  },
+  {
+    name: "one symptom owned by two teams (the platform's crash loop beside the AI engineers' FTL page)",
+    edit: (c) => {
+      labels(rule(c, ...MODEL)).symptom = "ftl-latency";
+      labels(rule(c, ...INFRA_REMEDIATED)).symptom = "ftl-latency";
+    },
+    path: "groups[2].rules[1].labels.symptom",
+    message:
+      /^symptom "ftl-latency" belongs to ai-eng \(HealthcareFtlP95High at groups\[1\]\.rules\[1\]\), but this alert goes to platform: the alerts of one symptom hold each other back, so they need one owner$/,
+  },
+  {
     name: "an impact the project does not know",
     edit: (c) => {
       labels(rule(c, ...INFRA)).impact = "everything";
