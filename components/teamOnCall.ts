@@ -53,6 +53,15 @@ export function urgencySettings(
   };
 }
 
+/** PagerDuty's alert grouping for a service, only when the plan groups its alerts. */
+export function alertGroupingSettings(
+  service: ServicePlan,
+): Pick<pagerduty.ServiceArgs, "alertGroupingParameters"> {
+  if (!service.alertGrouping) return {};
+  const { type, timeoutMinutes } = service.alertGrouping;
+  return { alertGroupingParameters: { type, config: { timeout: timeoutMinutes } } };
+}
+
 const SLACK_EVENTS = [
   "incident.triggered",
   "incident.acknowledged",
@@ -159,6 +168,7 @@ export class TeamOnCall extends pulumi.ComponentResource {
           autoResolveTimeout: String(servicePlan.autoResolveTimeoutSeconds),
           acknowledgementTimeout: String(servicePlan.acknowledgementTimeoutSeconds),
           ...urgencySettings(servicePlan),
+          ...alertGroupingSettings(servicePlan),
         },
         { parent: this, protect },
       );

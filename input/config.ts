@@ -189,6 +189,22 @@ const pagerduty = z
     acknowledgementTimeoutMinutes: z.number().int().min(1).max(1440).default(30),
     /** A SEV1 incident reaches the executive team at most this long after it triggers. */
     sev1ExecutiveWithinMinutes: z.number().int().min(2).max(240).default(30),
+    /**
+     * Each service folds the alerts that reach it within this window of its incident's first alert
+     * into that incident; absent, every alert opens its own. Needs a PagerDuty plan with alert
+     * grouping. PagerDuty's 0 ("until the incident resolves") is refused: a new alert would join an
+     * incident acknowledged hours ago and page nobody.
+     */
+    alertGrouping: z
+      .object({
+        windowMinutes: z
+          .number()
+          .int()
+          .min(1, "the shortest window is 1 minute; 0 (group until the incident resolves) is not offered")
+          .max(1440, "the longest window PagerDuty offers is 1440 minutes (24 hours)"),
+      })
+      .strict()
+      .optional(),
     /** With a workspace id, each team's services post incident updates to its Slack channel. */
     slackWorkspaceId: z
       .string()

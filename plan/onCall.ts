@@ -64,6 +64,15 @@ export type UrgencyPlan =
   | { kind: "constant"; urgency: "high" }
   | { kind: "support-hours"; supportHours: SupportHours };
 
+/**
+ * PagerDuty's time-based grouping: alerts reaching the service while its incident is open, within
+ * this many minutes of the incident's first alert, join that incident instead of opening new ones.
+ */
+export interface AlertGroupingPlan {
+  type: "time";
+  timeoutMinutes: number;
+}
+
 export interface ServicePlan {
   /** The Alertmanager receiver that pages this service; also the name of its key file. */
   receiver: string;
@@ -73,6 +82,8 @@ export interface ServicePlan {
   urgency: UrgencyPlan;
   autoResolveTimeoutSeconds: number;
   acknowledgementTimeoutSeconds: number;
+  /** Absent: every alert opens its own incident. */
+  alertGrouping?: AlertGroupingPlan;
 }
 
 export interface SlackChannelPlan {
@@ -278,10 +289,10 @@ function buildServices(
   receivers: readonly ReceiverPlan[],
   prefix: string,
 ): ServicePlan[] {
-  const { autoResolveTimeoutMinutes, acknowledgementTimeoutMinutes } = model.config.pagerduty;
+  const { autoResolveTimeoutMinutes, acknowledgementTimeoutMinutes, alertGrouping } = model.config.pagerduty;
   return receivers
     .filter((receiver) => receiver.team === team.id && receiver.pagerduty)
-    .map((receiver) => {
+    .map((receiver): ServicePlan => {
       const sev1 = receiver.qualifier === "sev1";
       // Outside business hours Alertmanager does not page; support hours keep PagerDuty in step in
       // case an incident is raised there by hand, and high urgency returns when the hours begin.
@@ -297,6 +308,10 @@ function buildServices(
         urgency,
         autoResolveTimeoutSeconds: autoResolveTimeoutMinutes * 60,
         acknowledgementTimeoutSeconds: acknowledgementTimeoutMinutes * 60,
+        // Per service, so a SEV1 (on its own service) never joins a lesser incident, nor one a SEV1.
+        ...(alertGrouping
+          ? { alertGrouping: { type: "time", timeoutMinutes: alertGrouping.windowMinutes } }
+          : {}),
       };
     });
 }

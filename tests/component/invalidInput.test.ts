@@ -28,3 +28,21 @@ it("a malformed e-mail throws a clean RunError and declares no resource", async 
     },
   );
 });
+
+it("an alert-grouping window of 0 is refused, naming the stack file and the field", async () => {
+  const stackFile = withSecrets("prod", readStackFile(path.join(PROJECT_DIR, "Pulumi.prod.yaml")));
+  const pagerduty = { ...(stackFile.values.pagerduty as object), alertGrouping: { windowMinutes: 0 } };
+  await assert.rejects(
+    runProgram("prod", { ...stackFile.values, pagerduty }, stackFile.secretKeys),
+    (error: unknown) => {
+      assert.ok(error instanceof ProgramFailure);
+      assert.equal(error.expected, true);
+      assert.equal(
+        error.message,
+        "Pulumi.prod.yaml: agent-alert-routing:pagerduty.alertGrouping.windowMinutes: is too small: the shortest window is 1 minute; 0 (group until the incident resolves) is not offered",
+      );
+      assert.deepEqual(error.declared, []);
+      return true;
+    },
+  );
+});

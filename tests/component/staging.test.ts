@@ -117,6 +117,16 @@ describe("the staging program", () => {
     assert.equal(namespace.importId, "monitoring-staging", "staging adopts its namespace");
   });
 
+  it("groups no alerts, since alert grouping needs a PagerDuty plan that offers it", () => {
+    const services = ofType(run, PD.service);
+    assert.ok(services.length > 0);
+    for (const service of services) {
+      for (const input of ["alertGroupingParameters", "alertGrouping", "alertGroupingTimeout"]) {
+        assert.ok(!(input in service.inputs), `${service.name} sets ${input}`);
+      }
+    }
+  });
+
   it("protects nothing and names everything for the stack", () => {
     assert.ok(!run.resources.some((resource) => resource.protect));
     for (const type of [PD.team, PD.schedule, PD.policy, PD.service]) {

@@ -111,3 +111,29 @@ describe("escalation", () => {
     assert.deepEqual(services.sort(), paging.sort());
   });
 });
+
+describe("alert grouping", () => {
+  const servicesOf = (plan: ReturnType<typeof planWith>) =>
+    plan.onCall.teams.flatMap((team) => team.services);
+
+  it("groups every service's alerts by time in the configured window, team and SEV1 services alike", () => {
+    const plan = planWith((config) => {
+      config.pagerduty.alertGrouping = { windowMinutes: 10 };
+    });
+    const services = servicesOf(plan);
+    assert.ok(services.some((service) => service.policy === "sev1"));
+    assert.ok(services.some((service) => service.policy === "default"));
+    for (const service of services) {
+      assert.deepEqual(service.alertGrouping, { type: "time", timeoutMinutes: 10 }, service.receiver);
+    }
+  });
+
+  it("groups nothing without the setting: every alert opens its own incident", () => {
+    const plan = planWith((config) => {
+      delete config.pagerduty.alertGrouping;
+    });
+    const services = servicesOf(plan);
+    assert.ok(services.length > 0);
+    for (const service of services) assert.ok(!("alertGrouping" in service), service.receiver);
+  });
+});

@@ -800,6 +800,39 @@ const configCases: ConfigCase[] = [
     /^"24\/7" is not one of 24x7, business-hours, email-only$/,
   ),
   {
+    name: "alert-grouping window of 0 (PagerDuty's 'until the incident resolves')",
+    edit: (config) => {
+      config.pagerduty = { alertGrouping: { windowMinutes: 0 } };
+    },
+    path: "pagerduty.alertGrouping.windowMinutes",
+    message:
+      /^is too small: the shortest window is 1 minute; 0 \(group until the incident resolves\) is not offered$/,
+  },
+  {
+    name: "alert-grouping window longer than PagerDuty's 24 hours",
+    edit: (config) => {
+      config.pagerduty = { alertGrouping: { windowMinutes: 1441 } };
+    },
+    path: "pagerduty.alertGrouping.windowMinutes",
+    message: /^is too big: the longest window PagerDuty offers is 1440 minutes \(24 hours\)$/,
+  },
+  {
+    name: "alert-grouping window that is not a whole number of minutes",
+    edit: (config) => {
+      config.pagerduty = { alertGrouping: { windowMinutes: 2.5 } };
+    },
+    path: "pagerduty.alertGrouping.windowMinutes",
+    message: /^must be an integer \(got float\)$/,
+  },
+  {
+    name: "alert grouping with a misspelled window",
+    edit: (config) => {
+      config.pagerduty = { alertGrouping: { windowMinute: 5 } };
+    },
+    path: "pagerduty.alertGrouping.windowMinute",
+    message: /^is not a known field \(check its spelling\)$/,
+  },
+  {
     name: "missing required key (routing)",
     edit: (config) => delete config.routing,
     path: "routing",
@@ -819,6 +852,14 @@ describe("stack config validation", () => {
       });
     });
   }
+
+  it("accepts an alert-grouping window from 1 minute to 1440 (PagerDuty's bounds)", () => {
+    for (const windowMinutes of [1, 1440]) {
+      const config = baseConfig();
+      config.pagerduty = { alertGrouping: { windowMinutes } };
+      assert.deepEqual(buildOk(makeInput(config)).config.pagerduty.alertGrouping, { windowMinutes });
+    }
+  });
 
   it("paths are printed in the message as `Pulumi.test.yaml: agent-alert-routing:<path>: <message>`", () => {
     const error = buildErrors(inputWithConfig(["teams", 1, "members", 0, "email"], "dana.levi"));
