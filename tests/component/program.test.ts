@@ -251,6 +251,22 @@ describe("the prod program: PagerDuty", () => {
     });
   });
 
+  it("groups each service's alerts, team and SEV1 services alike, in prod's 5-minute window", () => {
+    const services = ofType(run, PD.service);
+    assert.ok(services.some((service) => service.name.endsWith("-sev1")));
+    assert.ok(services.some((service) => !service.name.endsWith("-sev1")));
+    for (const service of services) {
+      assert.deepEqual(
+        service.inputs.alertGroupingParameters,
+        { type: "time", config: { timeout: 5 } },
+        service.name,
+      );
+      // The deprecated fields would fight the parameters over the same setting.
+      assert.ok(!("alertGrouping" in service.inputs), service.name);
+      assert.ok(!("alertGroupingTimeout" in service.inputs), service.name);
+    }
+  });
+
   it("protects services, escalation policies and schedules, as the prod config asks", () => {
     for (const type of [PD.service, PD.policy, PD.schedule]) {
       for (const resource of ofType(run, type)) assert.equal(resource.protect, true, resource.name);
