@@ -77,6 +77,7 @@ function onCallSection(plan: AlertingPlan): string {
         : `high ${service.urgency.supportHours.startTime}–${service.urgency.supportHours.endTime} ${service.urgency.supportHours.timeZone} days ${service.urgency.supportHours.daysOfWeeks.join(",")}, low outside`,
       `${service.autoResolveTimeoutSeconds / 60} min`,
       `${service.acknowledgementTimeoutSeconds / 60} min`,
+      service.alertGrouping ? `within ${service.alertGrouping.timeoutMinutes} min` : "off",
     ]),
   );
   const serviceNames = new Map(
@@ -95,7 +96,7 @@ function onCallSection(plan: AlertingPlan): string {
     "",
     table(["escalation policy", "levels", "loops"], policyRows),
     "",
-    table(["service", "policy", "urgency", "auto-resolve", "ack timeout"], serviceRows),
+    table(["service", "policy", "urgency", "auto-resolve", "ack timeout", "alert grouping"], serviceRows),
     "",
     "Business services, one per vertical, each depending on the team services its alerts can page (a status page is fed from them):",
     "",
@@ -118,6 +119,9 @@ function firstUpSection(plan: AlertingPlan): string {
     ({ configKey, field }) => `- \`${setCommand(configKey, field, plan.stack)}\``,
   );
   const services = needs.services.map(({ name }) => `- ${name}`);
+  const groupsAlerts = plan.onCall.teams.some((team) =>
+    team.services.some((service) => service.alertGrouping),
+  );
   const { namespace, namespaceExists } = needs.kubernetes;
   return [
     "## What the first `pulumi up` depends on",
@@ -140,6 +144,12 @@ function firstUpSection(plan: AlertingPlan): string {
     "",
     ...(services.length > 0 ? services : ["- none"]),
     "",
+    ...(groupsAlerts
+      ? [
+          "The services group alerts into incidents (`pagerduty.alertGrouping`), which the account's PagerDuty plan must offer.",
+          "",
+        ]
+      : []),
     namespaceExists
       ? `The Kubernetes namespace \`${namespace}\` must already exist: the stack adopts it and leaves it on destroy.`
       : `The Kubernetes namespace \`${namespace}\` must not exist yet: the stack creates it (set \`kubernetes.namespaceExists: true\` to adopt one).`,

@@ -125,6 +125,13 @@ describe("the staging program", () => {
         assert.ok(!(input in service.inputs), `${service.name} sets ${input}`);
       }
     }
+    const summary = String(run.outputs.summary);
+    const rows = summary
+      .split("\n")
+      .filter((line) => line.startsWith("| [staging] ") && line.includes(" min |"));
+    assert.equal(rows.length, services.length);
+    for (const row of rows) assert.match(row, /\| off \|$/);
+    assert.doesNotMatch(summary, /pagerduty\.alertGrouping/);
   });
 
   it("protects nothing and names everything for the stack", () => {
