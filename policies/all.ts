@@ -10,7 +10,12 @@ import {
   oneTeamPerAlertPolicy,
   toolAlertsReachOwnerPolicy,
 } from "./ownership";
-import { escalationLevelsPolicy, protectedOnCallPolicy, servicesPerTeamPolicy } from "./pagerduty";
+import {
+  alertGroupingPolicy,
+  escalationLevelsPolicy,
+  protectedOnCallPolicy,
+  servicesPerTeamPolicy,
+} from "./pagerduty";
 import type { AlertRoutingPolicy } from "./policy";
 import { valuesKnownAtPreviewPolicy } from "./preview";
 import { tierCoveragePolicy } from "./tiers";
@@ -28,6 +33,7 @@ export const allPolicies: AlertRoutingPolicy[] = [
   sev1NeverHeldBackPolicy,
   noPlainSecretsPolicy,
   protectedOnCallPolicy,
+  alertGroupingPolicy,
   objectSizePolicy,
   sloCoveredThresholdPolicy,
   valuesKnownAtPreviewPolicy,

@@ -29,5 +29,6 @@ export function policyConfigFor(model: AlertingModel): PolicyConfig {
       tiers: Object.fromEntries([...model.tiers].map(([tier, config]) => [tier, config.coverage])),
     },
     "protected-oncall": { required: pagerduty.protect },
+    "alert-grouping-window": { windowMinutes: pagerduty.alertGrouping?.windowMinutes ?? 0 },
   };
 }

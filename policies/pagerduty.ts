@@ -75,3 +75,39 @@ export const protectedOnCallPolicy = stackPolicy({
     }
   },
 });
+
+interface AlertGrouping {
+  type?: string | null;
+  config?: { timeout?: number | null } | null;
+}
+
+export const alertGroupingPolicy = stackPolicy({
+  name: "alert-grouping-window",
+  description:
+    "PagerDuty services group alerts only by time within a window, never until the incident resolves, and in the window the stack asks for (`pagerduty.alertGrouping`).",
+  enforcementLevel: "mandatory",
+  // 0: the stack groups no alerts (or the pack runs without config), so only the bound is judged.
+  defaults: { windowMinutes: 0 },
+  configSchema: { windowMinutes: { type: "integer", minimum: 0, maximum: 1440 } },
+  check(view, config, report) {
+    const asked = config.windowMinutes;
+    for (const service of view.ofType(TYPES.service)) {
+      const name = String(plain(service.props.name));
+      // Only the parameters: the provider's outputs fill the deprecated fields too ("null" when unset).
+      const grouping = plain(service.props.alertGroupingParameters) as AlertGrouping | null | undefined;
+      const window = grouping?.type === "time" ? Number(grouping.config?.timeout ?? 0) : 0;
+      if (grouping?.type && !(window >= 1)) {
+        report(
+          `Service ${name} groups alerts with no time window, so a new alert can join an acknowledged incident and page nobody.`,
+          service.urn,
+        );
+      } else if (asked > 0 && window !== asked) {
+        const actual = grouping?.type ? `alerts within ${window} minutes` : "no alerts";
+        report(
+          `Service ${name} groups ${actual}; the stack groups them within ${asked} minutes.`,
+          service.urn,
+        );
+      }
+    }
+  },
+});
