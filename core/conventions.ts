@@ -28,7 +28,18 @@ export const LABEL = {
   /** On SLO recording rules and alerts: the SLO's name, and the window a ratio is taken over. */
   slo: "slo",
   sloWindow: "slo_window",
+  /** On Alertmanager's notification metrics: the integration (`pagerduty`, `slack`, `email`, `webhook`). */
+  integration: "integration",
 } as const;
+
+/**
+ * The rule file of the alerts about the alerting, beside the verticals' files: its alerts carry it as
+ * their `vertical`, so a vertical of this id is refused.
+ */
+export const ALERTING_RULE_FILE = "alerting";
+
+/** The `integration` values of Alertmanager 0.25's notification metrics, for the receivers we render. */
+export const ALERTMANAGER_INTEGRATIONS = ["email", "pagerduty", "slack", "webhook"] as const;
 
 export const ALERT_TYPES = ["infra", "model", "tool"] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];

@@ -162,6 +162,11 @@ const alertmanager = z
       .strict(),
     /** Overrides PagerDuty's Events API URL (tests point it at a stand-in). */
     pagerdutyUrl: z.string().url().optional(),
+    /**
+     * Where the runbooks of the alerts about the alerting live: each links
+     * `<url>/alerting/<alert in kebab-case>`. Without it they link none.
+     */
+    alertingRunbookBaseUrl: z.string().url().optional(),
   })
   .strict();
 

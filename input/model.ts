@@ -23,6 +23,7 @@ import { zodIssues } from "../core/zodIssues";
 import { sloRuleGroups } from "../slo/rules";
 import type { Slo } from "../slo/spec";
 import { checkSlos } from "../slo/validate";
+import { alertingRuleFile, type RuleFileSource } from "./alertingRules";
 import { type Catalogue, type CatalogueRule, parseCatalogue } from "./catalogue";
 import { CONFIG_CHECKS } from "./checks/config";
 import { CATALOGUE_RULE_CHECKS, RULE_CHECKS, severityOf } from "./checks/rules";
@@ -62,6 +63,8 @@ export interface AlertingModel {
   teams: ReadonlyMap<string, TeamConfig>;
   tiers: ReadonlyMap<string, TierConfig>;
   verticals: Vertical[];
+  /** The rule file of the alerts about the alerting, the infra team's, beside the verticals'. */
+  alerting: RuleFileSource;
   /** Problems of checks whose severity is `warning`: printed, never fatal. */
   warnings: Issue[];
 }
@@ -296,6 +299,7 @@ export function buildModel(input: ModelInput): AlertingModel {
     teams: new Map(config.teams.map((team) => [team.id, team])),
     tiers: new Map(Object.entries(config.tiers)),
     verticals,
+    alerting: alertingRuleFile(config),
     warnings,
   };
 }

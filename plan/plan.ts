@@ -1,6 +1,7 @@
 // The routing plan: everything that decides where an alert goes, as plain data. Renderers serialise
 // it and components declare it; neither adds a decision of its own.
 import { OBJECT_NAMES, SMTP_PASSWORD_FILE, tierIntervalName } from "../core/conventions";
+import type { RuleFileSource } from "../input/alertingRules";
 import type { CustomersConfig } from "../input/config";
 import type { AlertingModel } from "../input/model";
 import type { SecretRef } from "../input/secrets";
@@ -36,7 +37,7 @@ export interface AlertingPlan {
   stack: string;
   global: AlertmanagerGlobalPlan;
   route: RoutePlan;
-  /** The subtree of each vertical, in the same order as in `route.routes`. */
+  /** The subtree of each rule file's alerts (each vertical's, then `alerting`), in route order. */
   verticalRoutes: { vertical: string; route: RoutePlan }[];
   receivers: ReceiverPlan[];
   timeIntervals: TimeIntervalPlan[];
@@ -87,6 +88,11 @@ function buildTimeIntervals(model: AlertingModel): TimeIntervalPlan[] {
       return hours ? [{ name: tierIntervalName(tier), tier, hours }] : [];
     });
 }
+/** Every rule file: the verticals', then the alerts about the alerting. */
+function ruleSources(model: AlertingModel): RuleFileSource[] {
+  return [...model.verticals, model.alerting];
+}
+
 export function buildPlan(model: AlertingModel): AlertingPlan {
   const { alertmanager, email, kubernetes } = model.config;
   const coverage = teamCoverages(model);
@@ -111,8 +117,8 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
     receivers,
     timeIntervals: buildTimeIntervals(model),
     inhibitRules: buildInhibitRules(model.config.customers.customerLabel),
-    ruleFiles: model.verticals.map((vertical) => buildRuleFile(vertical, model.config.customers)),
-    ruleTests: model.verticals.flatMap((vertical) => buildRuleTestFiles(vertical, model.config.customers)),
+    ruleFiles: ruleSources(model).map((source) => buildRuleFile(source, model.config.customers)),
+    ruleTests: ruleSources(model).flatMap((source) => buildRuleTestFiles(source, model.config.customers)),
     secretFiles,
     secretInputs: buildSecretInputs(secretFiles),
     secretMountPath: secretMountPath(kubernetes),

@@ -2,6 +2,7 @@
 // Every decision of where an alert goes is made here, once.
 import type { Matcher } from "../alertmanager/matchers";
 import {
+  ALERTING_RULE_FILE,
   COST_SPIKE_CATEGORY,
   IMPACT_VERTICAL,
   LABEL,
@@ -38,6 +39,7 @@ export interface RoutePlan {
 }
 
 const eq = (name: string, value: string): Matcher => ({ name, op: "=", value });
+const unique = (labels: string[]) => labels.filter((v, i, all) => all.indexOf(v) === i);
 
 /** Matches `critical` and its aliases, so rules written with `severity: page` still page. */
 function criticalMatcher(): Matcher {
@@ -181,7 +183,6 @@ function ownerRoutes(context: RouteContext, vertical: Vertical, owner: string): 
 
 function verticalRoute(context: RouteContext, vertical: Vertical): RoutePlan {
   const { routing, alertmanager, customers } = context.model.config;
-  const unique = (labels: string[]) => labels.filter((v, i, all) => all.indexOf(v) === i);
   // One customer's page never waits behind another's group: groups are per customer too (an alert
   // without the label forms one group, as before).
   const groupBy = unique([...alertmanager.groupBy, customers.customerLabel]);
@@ -210,26 +211,59 @@ function verticalRoute(context: RouteContext, vertical: Vertical): RoutePlan {
  * always carry `alert_type`, so the stock `Watchdog` lands here too, never on our heartbeat.
  */
 function stockRoute(context: RouteContext): RoutePlan {
+  const { routing } = context.model.config;
+  return {
+    matchers: [eq(LABEL.alertType, "")],
+    routes: [
+      ...infraTeamRoutes(context),
+      { matchers: [], receiver: receiverName(routing.catchAllTeam, "blackhole") },
+    ],
+  };
+}
+
+/**
+ * Alerts no vertical's tiers concern, for the infra team at its own on-call coverage: critical
+ * pages (within its hours when it keeps business hours; by e-mail when it is e-mail only), warning
+ * goes to Slack (e-mail when it is e-mail only).
+ */
+function infraTeamRoutes(context: RouteContext): RoutePlan[] {
   const { routing, alertmanager } = context.model.config;
   const owner = routing.infraTeam;
   const window = teamWindow(context, owner);
   const critical = [criticalMatcher()];
   const paging =
     window === "never"
-      ? [timed({ matchers: critical, receiver: receiverName(owner, "email") }, alertmanager.timings.warning)]
+      ? [timed({ matchers: critical, receiver: receiverName(owner, "email") }, alertmanager.timings.critical)]
       : pagedWithin(context, owner, [{ matchers: critical, receiver: receiverName(owner) }], window);
+  const warning = timed(
+    {
+      matchers: [eq(LABEL.severity, "warning")],
+      receiver: receiverName(owner, window === "never" ? "email" : "slack"),
+    },
+    alertmanager.timings.warning,
+  );
+  return [...paging, warning];
+}
+
+/**
+ * The alerts about the alerting (their own rule file, `vertical: alerting`) reach the infra team,
+ * never through the integration that is failing: PagerDuty failing to take notifications reaches
+ * them by Slack and e-mail at any hour; any other failure pages them as a critical alert does.
+ */
+function alertingRoute(context: RouteContext): RoutePlan {
+  const { routing, alertmanager } = context.model.config;
   return {
-    matchers: [eq(LABEL.alertType, "")],
+    matchers: [eq(LABEL.vertical, ALERTING_RULE_FILE)],
+    groupBy: unique([...alertmanager.groupBy, LABEL.integration]),
     routes: [
-      ...paging,
       timed(
         {
-          matchers: [eq(LABEL.severity, "warning")],
-          receiver: receiverName(owner, window === "never" ? "email" : "slack"),
+          matchers: [eq(LABEL.integration, "pagerduty")],
+          receiver: receiverName(routing.infraTeam, "offhours"),
         },
-        alertmanager.timings.warning,
+        alertmanager.timings.critical,
       ),
-      { matchers: [], receiver: receiverName(routing.catchAllTeam, "blackhole") },
+      ...infraTeamRoutes(context),
     ],
   };
 }
@@ -245,11 +279,17 @@ function heartbeatRepeat(interval: string): string {
 
 export interface RouteTree {
   route: RoutePlan;
-  /** The subtree of each vertical, in the same order as in `route.routes`. */
+  /**
+   * The subtree of each rule file's alerts, in the same order as in `route.routes`: each vertical's,
+   * then the alerts about the alerting.
+   */
   verticalRoutes: { vertical: string; route: RoutePlan }[];
 }
 
-/** The whole tree: the heartbeat first, `info` to the blackhole, one subtree per vertical, then stock alerts. */
+/**
+ * The whole tree: the heartbeat first, `info` to the blackhole, one subtree per vertical, then stock
+ * alerts, then the alerts about the alerting.
+ */
 export function buildRouteTree(model: AlertingModel, coverage: ReadonlyMap<string, TeamCoverage>): RouteTree {
   const { routing, alertmanager } = model.config;
   const context = { model, coverage };
@@ -257,6 +297,7 @@ export function buildRouteTree(model: AlertingModel, coverage: ReadonlyMap<strin
     vertical: vertical.id,
     route: verticalRoute(context, vertical),
   }));
+  const alerting = alertingRoute(context);
   const route: RoutePlan = timed(
     {
       matchers: [],
@@ -279,11 +320,12 @@ export function buildRouteTree(model: AlertingModel, coverage: ReadonlyMap<strin
         ...verticalRoutes.map(({ route: subtree }) => subtree),
         // Last, so the verticals' route paths and keys stay where they are.
         stockRoute(context),
+        alerting,
       ],
     },
     alertmanager.timings.warning,
   );
-  return { route, verticalRoutes };
+  return { route, verticalRoutes: [...verticalRoutes, { vertical: ALERTING_RULE_FILE, route: alerting }] };
 }
 
 export interface InhibitRulePlan {

@@ -1,8 +1,8 @@
 // The rule file of each vertical: its groups, each rule with our routing labels first.
 import { LABEL, ruleGroupName } from "../core/conventions";
 import { type Alert, alertsOf, type RenderedRule, type Rule } from "../core/rules";
+import type { RuleFileSource } from "../input/alertingRules";
 import type { CustomersConfig } from "../input/config";
-import type { Vertical } from "../input/model";
 
 export interface RuleFilePlan {
   vertical: string;
@@ -62,7 +62,7 @@ function renderRule(rule: Rule, customers: CustomersConfig): RenderedRule {
   return out;
 }
 
-export function buildRuleFile(vertical: Vertical, customers: CustomersConfig): RuleFilePlan {
+export function buildRuleFile(vertical: RuleFileSource, customers: CustomersConfig): RuleFilePlan {
   return {
     vertical: vertical.id,
     groups: vertical.groups.map((group) => ({

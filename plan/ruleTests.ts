@@ -3,9 +3,9 @@
 import { ruleTestFileName } from "../core/conventions";
 import { parseDuration } from "../core/duration";
 import type { Alert, PromtoolTestGroup } from "../core/rules";
+import type { RuleFileSource } from "../input/alertingRules";
 import type { CustomersConfig } from "../input/config";
 import { customerTiersAlertName, customerTiersTests } from "../input/customerTiers";
-import type { Vertical } from "../input/model";
 import { sloAlertsOf, sloTestGroups } from "../slo/tests";
 import { ruleLabels } from "./ruleFiles";
 
@@ -30,7 +30,7 @@ export const TEST_EVALUATION_INTERVAL = "1m";
  * under the ones the case wrote: promtool compares full label sets, and the team comes from the
  * stack's routing, not from the test.
  */
-export function buildRuleTestFiles(vertical: Vertical, customers: CustomersConfig): RuleTestFilePlan[] {
+export function buildRuleTestFiles(vertical: RuleFileSource, customers: CustomersConfig): RuleTestFilePlan[] {
   const list = vertical.groups.flatMap((group) =>
     group.rules.filter((rule): rule is Alert => rule.kind === "alert"),
   );

@@ -5,7 +5,7 @@
 
 import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/evaluate";
 import { namedIntervalsContain } from "../alertmanager/timeIntervals";
-import { COVERAGES, LABEL, tierIntervalName } from "../core/conventions";
+import { ALERTING_RULE_FILE, COVERAGES, LABEL, tierIntervalName } from "../core/conventions";
 import { stackPolicy } from "./policy";
 
 /** Every hour of a week without daylight-saving changes, on the half hour to stay off boundaries. */
@@ -60,6 +60,8 @@ export const tierCoveragePolicy = stackPolicy({
         .map(([tier]) => [tier, WEEK.map((at) => namedIntervalsContain(am, [tierIntervalName(tier)], at))]),
     );
     for (const { rule, vertical, strictestTier, resource } of view.alerts) {
+      // The alerts about the alerting concern no customer: they follow their team's own coverage.
+      if (vertical === ALERTING_RULE_FILE) continue;
       const labels: Record<string, string> = { ...rule.labels, alertname: rule.alert };
       if (labels[LABEL.severity] === "info") continue;
       for (const [tier, coverage] of Object.entries(config.tiers)) {

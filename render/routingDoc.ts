@@ -74,7 +74,7 @@ export function renderRoutingDoc(
         row.vertical,
         row.alert,
         row.severity,
-        row.isStrictestTier ? `${row.tier} (strictest)` : row.tier,
+        row.isStrictestTier ? `${row.tier} (strictest)` : row.tier || "—",
         ...moments.map((moment) => cellText(row.cells[moment.id])),
       ]),
     ),

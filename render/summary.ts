@@ -2,6 +2,7 @@
 
 import { createRouter } from "../alertmanager/evaluate";
 import type { AmConfig } from "../alertmanager/types";
+import { ALERTING_RULE_FILE } from "../core/conventions";
 import { alertsOf } from "../core/rules";
 import type { AlertingModel } from "../input/model";
 import { setCommand } from "../input/secrets";
@@ -207,7 +208,12 @@ export function renderSummary(model: AlertingModel, plan: AlertingPlan, config: 
         rule.labels.team,
         router.receivers({ ...rule.labels, alertname: rule.alert }).join(", "),
       ]);
-    const heading = `### ${file.vertical} (an alert without a tier takes ${tier}, the strictest it sells: ${coverageText(model, tier)})`;
+    const heading =
+      file.vertical === ALERTING_RULE_FILE
+        ? `### ${file.vertical} (the alerts about the alerting: the ${model.config.routing.infraTeam} team's, at its own coverage; tiers do not apply, and a PagerDuty failure reaches it by Slack and e-mail)`
+        : `### ${file.vertical} (an alert without a tier takes ${tier}, the strictest it sells: ${coverageText(model, tier)})`;
+    if (file.vertical === ALERTING_RULE_FILE)
+      return `${heading}\n\n${table(["alert", "type", "severity", "team", "receivers"], rows)}`;
     const note =
       "A per-customer alert takes its customer's tier from the customer info series; the receivers shown are for an alert without a tier.";
     return `${heading}\n\n${note}\n\n${table(["alert", "type", "severity", "team", "receivers (without a tier)"], rows)}`;

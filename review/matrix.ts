@@ -3,6 +3,7 @@
 
 import { createRouter, routeStatusAt } from "../alertmanager/evaluate";
 import type { AmConfig, LabelSet } from "../alertmanager/types";
+import { ALERTING_RULE_FILE, ALERTMANAGER_INTEGRATIONS, LABEL } from "../core/conventions";
 import type { AlertingModel } from "../input/model";
 import { zonedInstant } from "../plan/businessHours";
 import type { AlertingPlan } from "../plan/plan";
@@ -56,6 +57,24 @@ export function referenceMoments(model: AlertingModel): Moment[] {
   ];
 }
 
+/**
+ * The label variants an alert is shown under: each tier; for the alerts about the alerting, which no
+ * tier concerns, none, and each integration for the alert that names the failing one.
+ */
+function variants(
+  model: AlertingModel,
+  file: string,
+  expr: string,
+): { tier: string; extra: Record<string, string> }[] {
+  if (file !== ALERTING_RULE_FILE)
+    return [...model.tiers.keys()].sort().map((tier) => ({ tier, extra: { [LABEL.tier]: tier } }));
+  if (!new RegExp(`by \\(${LABEL.integration}\\)`).test(expr)) return [{ tier: "", extra: {} }];
+  return ALERTMANAGER_INTEGRATIONS.map((integration) => ({
+    tier: "",
+    extra: { [LABEL.integration]: integration },
+  }));
+}
+
 export function routingMatrix(model: AlertingModel, plan: AlertingPlan, config: AmConfig): MatrixRow[] {
   const router = createRouter(config);
   const moments = referenceMoments(model);
@@ -68,8 +87,8 @@ export function routingMatrix(model: AlertingModel, plan: AlertingPlan, config: 
   for (const file of plan.ruleFiles) {
     for (const rule of file.groups.flatMap((group) => group.rules)) {
       if (!rule.alert) continue;
-      for (const tier of [...model.tiers.keys()].sort()) {
-        const labels: LabelSet = { ...rule.labels, alertname: rule.alert, tier };
+      for (const { tier, extra } of variants(model, file.vertical, rule.expr)) {
+        const labels: LabelSet = { ...rule.labels, alertname: rule.alert, ...extra };
         const nodes = router.match(labels);
         const cells = {} as Record<MomentId, MatrixCell>;
         for (const moment of moments) {
@@ -88,7 +107,7 @@ export function routingMatrix(model: AlertingModel, plan: AlertingPlan, config: 
         }
         rows.push({
           vertical: file.vertical,
-          alert: rule.alert,
+          alert: extra[LABEL.integration] ? `${rule.alert} (${extra[LABEL.integration]})` : rule.alert,
           severity: rule.labels?.severity ?? "",
           tier,
           isStrictestTier: defaults.get(file.vertical) === tier,

@@ -3,7 +3,7 @@
 
 import { inhibitingAlert } from "../alertmanager/inhibit";
 import type { AmConfig } from "../alertmanager/types";
-import { LABEL, SEV1_PRIORITY } from "../core/conventions";
+import { ALERTMANAGER_INTEGRATIONS, LABEL, SEV1_PRIORITY } from "../core/conventions";
 import { type AlertingModel, tiersOf } from "../input/model";
 import type { AlertingPlan } from "../plan/plan";
 import { type CatalogueAlert, type Finding, lintRoutes } from "./lint";
@@ -99,7 +99,8 @@ export function reviewRouting(model: AlertingModel, plan: AlertingPlan, config: 
     config,
     alerts: catalogueAlerts(model, plan),
     teamOf: (receiver) => teamOf.get(receiver) ?? receiver,
-    impliedValues: { tier: [...new Set(effectiveTiers)] },
+    // The alerts about the alerting carry the integration that fails, as Alertmanager's metric names it.
+    impliedValues: { tier: [...new Set(effectiveTiers)], integration: [...ALERTMANAGER_INTEGRATIONS] },
   });
   return {
     moments: referenceMoments(model),

@@ -2,7 +2,7 @@
 // that would collide once rendered. Each field is a path under the project's namespace.
 
 import { clockMinutes } from "../../alertmanager/timeIntervals";
-import { CONFIG_KEYS, RECEIVER_QUALIFIERS } from "../../core/conventions";
+import { ALERTING_RULE_FILE, CONFIG_KEYS, RECEIVER_QUALIFIERS } from "../../core/conventions";
 import { joinPath } from "../../core/errors";
 import type { StackConfig } from "../config";
 import type { Problem } from "./types";
@@ -87,6 +87,22 @@ export const tierHoursInOrder: ConfigCheck = {
     ),
 };
 
+export const alertingFileFree: ConfigCheck = {
+  name: "vertical-id-not-alerting",
+  check(config) {
+    return config.verticals.flatMap((vertical, i) =>
+      vertical.id === ALERTING_RULE_FILE
+        ? [
+            {
+              field: at("verticals", i, "id"),
+              message: `"${ALERTING_RULE_FILE}" is the rule file of the alerts about the alerting (Alertmanager and Prometheus failing); name the vertical otherwise`,
+            },
+          ]
+        : [],
+    );
+  },
+};
+
 export const uniqueVerticals: ConfigCheck = {
   name: "unique-vertical-ids",
   check: (config) =>
@@ -136,6 +152,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   knownTeams,
   tierHoursInOrder,
   uniqueVerticals,
+  alertingFileFree,
   verticalTiers,
   defaultTierReplaced,
 ];

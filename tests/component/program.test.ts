@@ -35,13 +35,11 @@ describe("the prod program: Kubernetes objects in operator mode", () => {
   const verticals = () => (run.stackFile.values.verticals as { id: string }[]).map((vertical) => vertical.id);
   const secrets = () => ofType(run, "kubernetes:core/v1:Secret");
 
-  it("declares one PrometheusRule per vertical with the rule selector's label, and no ConfigMap", () => {
+  it("declares one PrometheusRule per vertical, and one for the alerts about the alerting, with the rule selector's label, and no ConfigMap", () => {
     const rules = ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     assert.deepEqual(
       rules.map((rule) => rule.name).sort(),
-      verticals()
-        .map((v) => `alert-routing-k8s-prometheusrule-${v}-0`)
-        .sort(),
+      [...verticals(), "alerting"].map((v) => `alert-routing-k8s-prometheusrule-${v}-0`).sort(),
     );
     for (const rule of rules) {
       const metadata = rule.inputs.metadata as {

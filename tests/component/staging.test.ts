@@ -92,10 +92,11 @@ describe("the staging program", () => {
     }
   });
 
-  it("delivers as ConfigMaps: one per vertical with its rules and route subtree, and the Alertmanager config", () => {
+  it("delivers as ConfigMaps: one per vertical and one for the alerts about the alerting, each with its rules and route subtree, and the Alertmanager config", () => {
     const maps = ofType(run, "kubernetes:core/v1:ConfigMap");
     assert.deepEqual(maps.map((map) => map.name).sort(), [
       "alert-routing-k8s-alertmanager",
+      "alert-routing-k8s-rules-alerting-0",
       "alert-routing-k8s-rules-healthcare-0",
       "alert-routing-k8s-rules-real-estate-0",
       "alert-routing-k8s-rules-sales-0",
@@ -106,6 +107,9 @@ describe("the staging program", () => {
       "sales.route.yaml",
     ]);
     assert.equal((sales.inputs.metadata as { namespace: string }).namespace, "monitoring-staging");
+    const alerting = named(run, "alert-routing-k8s-rules-alerting-0").inputs.data as Record<string, string>;
+    assert.match(alerting["alerting-0.rules.yaml"], /alert: AlertingNotificationsFailing/);
+    assert.match(alerting["alerting.route.yaml"], /integration="pagerduty"/);
     assert.equal(ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule").length, 0);
     const text = (named(run, "alert-routing-k8s-alertmanager").inputs.data as Record<string, string>)[
       "alertmanager.yaml"

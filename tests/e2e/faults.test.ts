@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { assertNothingUnexpected, assertPaged, expectedLatency, Ledger } from "./expect";
 import { alertOf, Harness } from "./harness";
 import { failTool, healthyTool } from "./series";
-import { seconds } from "./stackConfig";
+import { seconds, teamEmail } from "./stackConfig";
 import { holdsFalse, waitFor } from "./wait";
 
 const TEST_MS = 150_000;
@@ -22,6 +22,11 @@ describe("PagerDuty faults through the real binaries", { timeout: 400_000 }, () 
         businessHours: "inside",
         seed: (metrics) => {
           metrics.setRate("callsphere_websocket_backpressure_events_total", { vertical: "sales" }, 0);
+          metrics.setRate(
+            "callsphere_model_errors_total",
+            { vertical: "after-hours", job_name: "callback" },
+            0,
+          );
           healthyTool(metrics, "healthcare", "ehr", "503");
         },
       });
@@ -29,6 +34,61 @@ describe("PagerDuty faults through the real binaries", { timeout: 400_000 }, () 
     { timeout: 180_000 },
   );
   after(() => h?.stop());
+
+  // First: the later faults make Alertmanager give up on PagerDuty too, and the alert, once firing,
+  // is not notified again within its repeat interval.
+  it("PagerDuty answering 500 to every event: the notification-failure alert reaches platform by Slack and e-mail, never PagerDuty", {
+    timeout: TEST_MS,
+  }, async (t) => {
+    const alert = "AfterHoursJobModelErrors";
+    const failure = "AlertingNotificationsFailing";
+    ledger.expect(alert, { pagerduty: ["ai-eng"], slack: ["ai-eng"] });
+    ledger.expect(failure, { slack: ["platform"], email: [teamEmail("platform")] });
+    h.pagerduty.failEvery(500);
+    const crossedAt = Date.now();
+    h.metrics.setRate(
+      "callsphere_model_errors_total",
+      { vertical: "after-hours", job_name: "callback" },
+      100,
+    );
+    // Alertmanager retries within a flush for at least 10 s, then counts the notification as failed;
+    // Prometheus scrapes that within a second and fires after the alert's (scaled) `for`.
+    const due =
+      expectedLatency(h, "after-hours", alert, h.timings.critical.groupWait) +
+      10_000 +
+      h.forOf("alerting", failure) +
+      seconds(h.timings.critical.groupWait) * 1000;
+    const slack = await waitFor(
+      `${failure} in platform's Slack`,
+      () => h.slackFor(failure, "firing")[0],
+      due + 30_000,
+      () => h.deliveries(),
+    );
+    const email = await waitFor(
+      `${failure} in platform's mailbox`,
+      () => h.emailsFor(failure)[0],
+      15_000,
+      () => h.deliveries(),
+    );
+    assert.equal(slack.team, "platform");
+    assert.deepEqual(email.recipients, [teamEmail("platform")]);
+    const [firing] = await h.amAlerts(failure);
+    assert.equal(firing.labels.integration, "pagerduty", "the alert names the integration that fails");
+    const attempts = h.pagerduty.events.filter((event) => alertOf(event) === alert);
+    assert.ok(
+      attempts.length > 1 && attempts.every((event) => event.status === 500),
+      "PagerDuty took nothing",
+    );
+    assert.deepEqual(h.pages(failure), [], "the failure must not be sent through the integration that fails");
+    t.diagnostic(
+      `${failure} reached Slack ${((slack.at - crossedAt) / 1000).toFixed(1)} s after ${alert} crossed ` +
+        `(${attempts.length} refused attempts to page ai-eng)`,
+    );
+    // PagerDuty heals: the held page goes out at the next flush.
+    h.pagerduty.failEvery(undefined);
+    const page = await h.waitForPage(alert, 30_000, "trigger");
+    assert.equal(page.receiver, "ai-eng");
+  });
 
   it("PagerDuty answers 500, then 429, then recovers: the page arrives once", {
     timeout: TEST_MS,

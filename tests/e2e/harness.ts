@@ -425,6 +425,12 @@ export class Harness {
         // The test's series carry their own labels (vertical, namespace, …): keep them.
         { job_name: SCRAPE_JOB, honor_labels: true, static_configs: [{ targets: [this.metrics.target] }] },
         {
+          // Alertmanager's own metrics, which the alerts about the alerting read (notifications failed,
+          // config reloads), as kube-prometheus-stack scrapes them.
+          job_name: "alertmanager",
+          static_configs: [{ targets: [`127.0.0.1:${this.amPort}`] }],
+        },
+        {
           // The healthcare service is up; HealthcareServiceDown fires when no such target is.
           job_name: "healthcare-agent",
           metrics_path: "/up",
@@ -495,6 +501,27 @@ export class Harness {
   async amAlerts(alertname: string): Promise<AmAlert[]> {
     const filter = encodeURIComponent(`alertname="${alertname}"`);
     return getJson<AmAlert[]>(`${this.amUrl}/api/v2/alerts?filter=${filter}`);
+  }
+
+  /**
+   * Sends alerts straight to Alertmanager's API, as another Prometheus with rules that are not ours
+   * (kube-prometheus-stack's) would: firing from now, for ten minutes unless sent again.
+   */
+  async postAlerts(alerts: Record<string, string>[]): Promise<void> {
+    const now = Date.now();
+    const body = alerts.map((labels) => ({
+      labels,
+      annotations: { summary: `${labels.alertname} (stock): ${JSON.stringify(labels)}` },
+      startsAt: new Date(now).toISOString(),
+      endsAt: new Date(now + 600_000).toISOString(),
+    }));
+    const response = await fetch(`${this.amUrl}/api/v2/alerts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`Alertmanager refused the alerts: ${await response.text()}`);
   }
 
   /** The value of an instant PromQL query, one entry per series. */

@@ -19,7 +19,7 @@ import {
   VERY_SLOW,
 } from "./series";
 import { seconds, teamEmail } from "./stackConfig";
-import { waitFor } from "./wait";
+import { holdsFalse, waitFor } from "./wait";
 
 const TEST_MS = 150_000;
 const ledger = new Ledger();
@@ -173,6 +173,47 @@ describe("routing through the real binaries", { timeout: 400_000 }, () => {
       await assertHeldBack(h, "RealEstateCrmToolSuccessSlowBurn", "RealEstateCrmToolSuccessFastBurn", within);
       // Real estate sells enterprise, so an alert without a tier pages, and no off-hours twin e-mails.
       assert.deepEqual(h.emailsFor("RealEstateCrmToolSuccessFastBurn"), []);
+    });
+
+    it("stock alerts (no alert_type): KubeNodeNotReady critical pages platform, warning reaches its Slack, and the stock Watchdog beats nothing", {
+      timeout: TEST_MS,
+    }, async () => {
+      ledger.expect("KubeNodeNotReady", { pagerduty: ["platform"], slack: ["platform"] });
+      const stock = { alertname: "KubeNodeNotReady", job: "kube-state-metrics", namespace: "kube-system" };
+      const sentAt = Date.now();
+      await h.postAlerts([
+        { ...stock, severity: "critical", node: "node-a" },
+        // kube-prometheus-stack's own Watchdog: severity none, no alert_type, no vertical.
+        { alertname: "Watchdog", severity: "none", prometheus: "monitoring/kube-prometheus-stack" },
+      ]);
+      const groupWaitMs = seconds(h.timings.critical.groupWait) * 1000;
+      const page = await h.waitForPage("KubeNodeNotReady", groupWaitMs + 10_000, "trigger", sentAt);
+      assert.equal(page.receiver, "platform");
+      assert.match(String(page.details.firing), /node = node-a/);
+      await h.postAlerts([{ ...stock, severity: "warning", node: "node-b" }]);
+      const warning = await waitFor(
+        "the warning in platform's Slack",
+        () => h.slackFor("KubeNodeNotReady", "firing").find((message) => message.text.includes("node-b")),
+        seconds(h.timings.warning.groupWait) * 1000 + 10_000,
+        () => h.deliveries(),
+      );
+      assert.equal(warning.team, "platform");
+      // Over a flush of the pager route and more than a heartbeat: the warning never pages.
+      await holdsFalse(
+        "the warning must page nobody",
+        () =>
+          h.pagerduty.events.some((event) => String(event.details.firing).includes("node-b"))
+            ? h.deliveries()
+            : undefined,
+        seconds(h.timings.critical.groupInterval) * 1000 + 2000,
+      );
+      // The heartbeat hears only our Watchdogs, each with its vertical; the stock one never.
+      assert.ok(
+        h.heartbeat.beats.every((beat) => beat.groupLabels.vertical),
+        JSON.stringify(h.heartbeat.beats.map((beat) => beat.groupLabels)),
+      );
+      assert.deepEqual(h.slackFor("Watchdog"), []);
+      assert.deepEqual(h.emailsFor("Watchdog"), []);
     });
 
     it("real-estate calendar API 429 pages calendar-owners", { timeout: TEST_MS }, async (t) => {

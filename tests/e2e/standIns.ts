@@ -122,6 +122,8 @@ export class PagerDutyStandIn extends HttpStandIn {
   /** Routing key → receiver name. */
   readonly keys = new Map<string, string>();
   private readonly forced: number[] = [];
+  /** A status every request gets until it is cleared, after any forced ones. */
+  private failing: number | undefined;
 
   get enqueueUrl(): string {
     return `${this.origin}/v2/enqueue`;
@@ -130,6 +132,11 @@ export class PagerDutyStandIn extends HttpStandIn {
   /** The next requests get these statuses (429 or 500) instead of being processed. */
   force(...statuses: number[]): void {
     this.forced.push(...statuses);
+  }
+
+  /** Every request from now on gets this status (500: PagerDuty failing); `undefined` heals it. */
+  failEvery(status: number | undefined): void {
+    this.failing = status;
   }
 
   /** Events PagerDuty accepted (202). */
@@ -146,7 +153,7 @@ export class PagerDutyStandIn extends HttpStandIn {
     const fields = isObject(body) ? body : {};
     const payload = isObject(fields.payload) ? fields.payload : {};
     const str = (value: unknown) => (typeof value === "string" ? value : "");
-    const forced = this.forced.shift();
+    const forced = this.forced.shift() ?? this.failing;
     const errors = forced === undefined ? pagerDutyErrors(body, new Set(this.keys.keys())) : [];
     const status = forced ?? (errors.length > 0 ? 400 : 202);
     this.events.push({

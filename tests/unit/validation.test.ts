@@ -743,6 +743,13 @@ const configCases: ConfigCase[] = [
     message: /^"ops-email" ends in "-email", which receiver names reserve$/,
   },
   set(
+    "a vertical called alerting, the name of the alerts about the alerting's rule file",
+    ["verticals", 1, "id"],
+    "alerting",
+    "verticals[1].id",
+    /^"alerting" is the rule file of the alerts about the alerting \(Alertmanager and Prometheus failing\); name the vertical otherwise$/,
+  ),
+  set(
     "duplicate vertical id",
     ["verticals", 1, "id"],
     "healthcare",
