@@ -98,7 +98,13 @@ function copyGroup(group: CatalogueGroup, copy: number, toolFor: (tool: string) 
     const next = tool === undefined ? tool : toolFor(tool);
     const renamed: CatalogueRule = { ...rule, alert: rule.alert && `${rule.alert}R${copy}` };
     if (tool !== undefined && next !== undefined && next !== tool) {
-      renamed.labels = { ...rule.labels, tool_name: next };
+      // Another tool's series, with another owner: a symptom of its own.
+      const symptom = rule.labels?.symptom;
+      renamed.labels = {
+        ...rule.labels,
+        tool_name: next,
+        ...(symptom ? { symptom: `${symptom}-r${copy}` } : {}),
+      };
       renamed.expr = rule.expr.replaceAll(`tool_name="${tool}"`, `tool_name="${next}"`);
     }
     return renamed;

@@ -4,10 +4,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { assertNoPage, assertNothingUnexpected, assertPaged, Ledger } from "./expect";
+import { assertHeldBack, assertNoPage, assertNothingUnexpected, assertPaged, Ledger } from "./expect";
 import { Harness } from "./harness";
 import {
+  CONVERSATIONS,
   FAST,
+  failTool,
   failToolFor,
   HEALTHY_RATE,
   healthyFtl,
@@ -35,6 +37,9 @@ describe("gating through the real binaries (outside business hours)", { timeout:
         seed: (metrics) => {
           healthyFtl(metrics, "healthcare");
           healthyTool(metrics, "real-estate", "crm", "502");
+          healthyTool(metrics, "healthcare", "ehr", "503");
+          metrics.setRate(CONVERSATIONS, { vertical: "healthcare", outcome: "success" }, 10);
+          metrics.setRate(CONVERSATIONS, { vertical: "healthcare", outcome: "failure" }, 0);
           metrics.set("bull_queue_waiting_jobs", { vertical: "after-hours", queue: "calls" }, 10);
           metrics.setRate(
             "callsphere_model_errors_total",
@@ -124,6 +129,46 @@ describe("gating through the real binaries (outside business hours)", { timeout:
       const everFired = await h.query(`max_over_time(ALERTS{alertname="${alert}",alertstate="firing"}[5m])`);
       assert.deepEqual(everFired, [], `${alert} fired during the blip`);
       assert.deepEqual(h.slackFor(alert), []);
+    });
+
+    it("a healthcare outage (impact: vertical, P1) pages platform's SEV1 service and holds back the vertical's model and tool alerts", {
+      timeout: TEST_MS,
+    }, async (t) => {
+      ledger.expect("HealthcareServiceDown", { pagerduty: ["platform-sev1"], slack: ["platform"] });
+      // The service stops answering its scrapes: no healthcare target is up.
+      h.metrics.upTargetAnswers = false;
+      // The SEV1 service of platform, whose escalation ends at the executive team.
+      await assertPaged(t, h, {
+        alert: "HealthcareServiceDown",
+        vertical: "healthcare",
+        receiver: "platform-sev1",
+        team: "platform",
+        alertType: "infra",
+        crossedAt: Date.now(),
+      });
+      // While it fires, the EHR tool fails and conversations fail: symptoms of the outage.
+      failTool(h.metrics, "healthcare", "ehr", "503");
+      h.metrics.setRate(CONVERSATIONS, { vertical: "healthcare", outcome: "failure" }, 90);
+      for (const symptom of [
+        "HealthcareEhrToolErrors",
+        "HealthcareCustomerEhrFailing",
+        "HealthcareConversationSuccessRatioLow",
+      ]) {
+        const held = await assertHeldBack(
+          h,
+          symptom,
+          "HealthcareServiceDown",
+          h.forOf("healthcare", symptom) + 30_000,
+        );
+        assert.deepEqual(held.status.silencedBy, []);
+      }
+      await assertNoPage(
+        h,
+        "HealthcareEhrToolErrors",
+        seconds(h.timings.critical.groupInterval) * 1000 + 2000,
+      );
+      assert.deepEqual(h.pages("HealthcareCustomerEhrFailing"), []);
+      assert.deepEqual(h.slackFor("HealthcareConversationSuccessRatioLow"), []);
     });
 
     it("a critical infra alert holds back the same vertical's model alert", {

@@ -24,10 +24,13 @@ function seriesId(name: string, labels: Labels): string {
 export class MetricsEndpoint {
   port = 0;
   private readonly series = new Map<string, Series>();
+  /** Whether the `/up` target answers: when not, Prometheus records `up` 0 for it, as for a dead service. */
+  upTargetAnswers = true;
   private readonly server = http.createServer((request, response) => {
     // `/up` is an empty target: its only purpose is an `up` series carrying the target's labels.
     const text = request.url === "/metrics" ? this.exposition() : "";
-    response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+    const status = request.url === "/up" && !this.upTargetAnswers ? 503 : 200;
+    response.writeHead(status, { "content-type": "text/plain; version=0.0.4" });
     response.end(text);
   });
 

@@ -7,6 +7,7 @@ export const FTL = "callsphere_ftl_ms";
 /** Bucket bounds of the first-token latency histogram, in ms, as the services instrument it. */
 export const FTL_BOUNDS = [100, 200, 300, 500, 800, 1000, 1200, 1500, 2000, 3000, 5000] as const;
 const TOOL_CALLS = "callsphere_tool_calls_total";
+export const CONVERSATIONS = "callsphere_conversations_total";
 const COST = "callsphere_llm_cost_usd_total";
 /** Baseline LLM spend, $/s, now and a week ago. */
 export const COST_BASELINE = 0.01;
