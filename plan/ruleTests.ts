@@ -1,13 +1,12 @@
 // The `promtool test rules` files of each vertical: its hand-written cases and its SLOs' generated
 // ones, with the labels routing adds to each expected alert.
-import { ruleTestFileName } from "../core/conventions";
+import { LABEL, ruleTestFileName } from "../core/conventions";
 import { parseDuration } from "../core/duration";
 import type { Alert, PromtoolTestGroup } from "../core/rules";
 import type { RuleFileSource } from "../input/alertingRules";
 import type { CustomersConfig } from "../input/config";
 import { customerTiersAlertName, customerTiersTests } from "../input/customerTiers";
 import { sloAlertsOf, sloTestGroups } from "../slo/tests";
-import { ruleLabels } from "./ruleFiles";
 
 /**
  * A rendered test file: the vertical's cases at one evaluation interval. `rule_files` is added by the
@@ -19,6 +18,21 @@ export interface RuleTestFilePlan {
   file: string;
   evaluationInterval: string;
   groups: Omit<PromtoolTestGroup, "evaluation_interval">[];
+}
+
+/**
+ * The labels a rendered alert must carry, from the routing facts and the catalogue as written, not
+ * from `ruleLabels`, which writes them: a test that took them from there would pass whatever it wrote.
+ */
+function expectedLabels(alert: Alert): Record<string, string> {
+  return {
+    [LABEL.alertType]: alert.alertType,
+    [LABEL.severity]: alert.severity,
+    [LABEL.vertical]: alert.vertical,
+    [LABEL.team]: alert.team,
+    ...(alert.toolName ? { [LABEL.toolName]: alert.toolName } : {}),
+    ...alert.labels,
+  };
 }
 
 /** promtool's default, written out so the generated timings do not depend on it. */
@@ -56,7 +70,7 @@ export function buildRuleTestFiles(vertical: RuleFileSource, customers: Customer
       ...group,
       alert_rule_test: group.alert_rule_test.map((check) => {
         const alert = alerts.get(check.alertname);
-        const fixed = alert ? ruleLabels(alert) : {};
+        const fixed = alert ? expectedLabels(alert) : {};
         return {
           ...check,
           exp_alerts: check.exp_alerts.map((expected) => ({

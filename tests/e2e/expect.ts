@@ -74,6 +74,9 @@ export interface PageSpec {
   crossedAt: number;
 }
 
+/** How much later than due a page may arrive: scrapes, evaluation and a busy machine, generously. */
+export const PAGE_MARGIN_MS = 10_000;
+
 /** `for` + one evaluation interval + the route's group_wait: when a page is due after the crossing. */
 export function expectedLatency(
   harness: Harness,
@@ -121,6 +124,12 @@ export async function assertPaged(t: TestContext, harness: Harness, spec: PageSp
   assert.ok(
     ms >= floor,
     `${spec.alert} paged ${ms} ms after crossing, before for + group_wait (${floor} ms)`,
+  );
+  // A correctness bound, not a speed test: a group_wait of 1 s turned 20 s, or a `for` that doubled,
+  // lands past it; a loaded two-core machine does not.
+  assert.ok(
+    ms <= due + PAGE_MARGIN_MS,
+    `${spec.alert} paged ${ms} ms after crossing, later than for + evaluation + group_wait (${due} ms) plus ${PAGE_MARGIN_MS} ms`,
   );
   return event;
 }

@@ -151,14 +151,43 @@ function allNodes(node: RouteNode): RouteNode[] {
 }
 
 /**
+ * One label's value upper-cased, or its name capitalised: matching is case-sensitive in both, so
+ * `vertical="Healthcare"` and `Vertical="healthcare"` must miss the healthcare routes alike.
+ */
+function recased(labels: Record<string, string>, how: number, pick: number): Record<string, string> {
+  const keys = Object.keys(labels).filter((key) => /[a-z]/.test(key + labels[key]));
+  if (how === 0 || keys.length === 0) return labels;
+  const key = keys[pick % keys.length];
+  const out = { ...labels };
+  if (how === 1) out[key] = labels[key].toUpperCase();
+  else {
+    delete out[key];
+    out[key.charAt(0).toUpperCase() + key.slice(1)] = labels[key];
+  }
+  return out;
+}
+
+/**
  * Aimed at one route: the labels its path's `=` and `=~` matchers ask for, over random noise, with
- * up to two of those labels dropped again, so siblings, fallbacks and `continue` are all exercised.
+ * up to two of those labels dropped again, so siblings, fallbacks and `continue` are all exercised;
+ * one set in four has one value or one label name in another case.
  */
 function aimedLabelSet(root: RouteNode, byName: Map<string, Set<string>>): fc.Arbitrary<LabelSet> {
   const targets = allNodes(root).filter((node) => node.matchers.length > 0);
+  const recasing = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(0) },
+    { weight: 1, arbitrary: fc.constant(1) },
+    { weight: 1, arbitrary: fc.constant(2) },
+  );
   return fc
-    .tuple(fc.constantFrom(...targets), randomLabelSet(byName), fc.nat(), fc.subarray(KEYS, { maxLength: 2 }))
-    .map(([target, noise, pick, dropped]) => {
+    .tuple(
+      fc.constantFrom(...targets),
+      randomLabelSet(byName),
+      fc.nat(),
+      fc.subarray(KEYS, { maxLength: 2 }),
+      recasing,
+    )
+    .map(([target, noise, pick, dropped, how]) => {
       const labels: Record<string, string> = { ...noise };
       for (let node: RouteNode | undefined = target; node; node = node.parent) {
         for (const matcher of node.matchers) {
@@ -170,7 +199,7 @@ function aimedLabelSet(root: RouteNode, byName: Map<string, Set<string>>): fc.Ar
         }
       }
       for (const key of dropped) delete labels[key];
-      return labels;
+      return recased(labels, how, pick);
     });
 }
 
