@@ -1,7 +1,7 @@
 // Advisories about the catalogue as a whole that no single rule's check can see.
 import { LABEL } from "../core/conventions";
 import { type Selection, selectionsOf } from "../core/promql";
-import { stackPolicy } from "./policy";
+import { alertSubject, stackPolicy } from "./policy";
 
 /**
  * Two selections watch the same series when they name the same metric and no label is pinned to a
@@ -50,7 +50,8 @@ export const sloCoveredThresholdPolicy = stackPolicy({
       const name = rule.labels?.[LABEL.slo];
       if (name !== undefined) sloOf(vertical, name).symptom = rule.labels?.[LABEL.symptom];
     }
-    for (const { rule, vertical, resource } of view.alerts) {
+    for (const alert of view.alerts) {
+      const { rule, vertical, resource } = alert;
       if (/\bslo:/.test(rule.expr)) continue;
       // A per-customer alert (joined to the customer info series) sees one customer fail, which a
       // vertical's SLO cannot: it is never redundant with one.
@@ -74,6 +75,7 @@ export const sloCoveredThresholdPolicy = stackPolicy({
         report(
           `Threshold alert ${rule.alert} in ${vertical} watches the series SLO ${slo.name} covers, without its symptom: both page for one symptom. Add the label ${LABEL.symptom}: ${slo.symptom ?? slo.name} so the SLO's page holds it back, or remove the alert.`,
           resource.urn,
+          { ...alertSubject(alert), field: `labels.${LABEL.symptom}` },
         );
       }
     }

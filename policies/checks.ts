@@ -36,13 +36,17 @@ function rulePolicy(check: RuleCheck): AlertRoutingPolicy {
         customerLabel: LABEL.customer,
       };
       for (const { vertical, groups, resource } of view.verticals) {
-        for (const rule of groups.flatMap((group) => group.rules)) {
-          for (const { field, message } of check.check(ruleSubject(rule, vertical), facts)) {
-            const what = rule.alert !== undefined ? "Alert" : "Recording rule";
-            report(
-              `${what} ${rule.alert ?? rule.record} in ${vertical}: ${field}: ${message}.`,
-              resource.urn,
-            );
+        for (const group of groups) {
+          for (const rule of group.rules) {
+            const name = rule.alert ?? rule.record ?? "";
+            for (const { field, message } of check.check(ruleSubject(rule, vertical), facts)) {
+              const what = rule.alert !== undefined ? "Alert" : "Recording rule";
+              report(`${what} ${name} in ${vertical}: ${field}: ${message}.`, resource.urn, {
+                vertical,
+                rule: { group: group.name, name },
+                field,
+              });
+            }
           }
         }
       }
@@ -65,7 +69,7 @@ function verticalPolicy(check: VerticalCheck): AlertRoutingPolicy {
           rules: group.rules.map((rule) => ruleSubject(rule, vertical)),
         }));
         for (const { field, message } of check.check(vertical, subjects)) {
-          report(`The rules of ${vertical}: ${field}: ${message}.`, resource.urn);
+          report(`The rules of ${vertical}: ${field}: ${message}.`, resource.urn, { vertical });
         }
       }
     },

@@ -1,10 +1,23 @@
 // Kubernetes objects: no secret value outside a Secret, and every ConfigMap and Secret under the
 // size Kubernetes accepts.
 import { ALERTMANAGER_CONFIG_KEY } from "../core/conventions";
+import type { RenderedRule } from "../core/rules";
 import { stackPolicy } from "./policy";
-import { plain, secretData, stringMap, TYPES } from "./view";
+import { plain, ruleGroupsOf, secretData, stringMap, TYPES, verticalOf } from "./view";
 
 const SECRET_PATTERNS = [/hooks\.slack\.com\/services\//, /\bxox[abpr]-[A-Za-z0-9-]+/];
+
+/** Each value a rule holds, by its field: `expr`, `labels.team`, `annotations.description`. */
+function ruleFields(rule: RenderedRule): [string, string][] {
+  return Object.entries(rule).flatMap(([key, value]): [string, string][] =>
+    value !== null && typeof value === "object"
+      ? Object.entries(value as Record<string, unknown>).map(([name, inner]) => [
+          `${key}.${name}`,
+          String(inner),
+        ])
+      : [[key, String(value)]],
+  );
+}
 
 function strings(value: unknown, into: string[] = []): string[] {
   const unwrapped = plain(value);
@@ -36,18 +49,34 @@ export const noPlainSecretsPolicy = stackPolicy({
         for (const value of strings(resource.props.token)) secrets.add(value);
     }
     const meaningful = [...secrets].filter((value) => value.length >= config.minSecretLength);
+    const leak = (text: string): string | undefined => {
+      const pattern = SECRET_PATTERNS.find((candidate) => candidate.test(text));
+      if (!pattern && !meaningful.some((value) => text.includes(value))) return undefined;
+      return `contains a secret value${pattern ? ` (${pattern.source})` : ""}`;
+    };
     const plainKinds = new Set([TYPES.configMap, TYPES.prometheusRule]);
     for (const resource of view.resources) {
       if (!plainKinds.has(resource.type as (typeof TYPES)["configMap"])) continue;
-      const text = strings(resource.props).join("\n");
-      const leaked = meaningful.some((value) => text.includes(value));
-      const pattern = SECRET_PATTERNS.find((candidate) => candidate.test(text));
-      if (leaked || pattern) {
-        report(
-          `${resource.type.split(":").pop()} ${resource.name} contains a secret value${pattern ? ` (${pattern.source})` : ""}.`,
-          resource.urn,
-        );
+      // In a rule object, each field holding a secret is named: the rule's author knows it by its field.
+      const vertical = verticalOf(resource) ?? "";
+      let named = false;
+      for (const group of ruleGroupsOf(resource)) {
+        for (const rule of group.rules) {
+          const name = rule.alert ?? rule.record ?? "";
+          for (const [field, text] of ruleFields(rule)) {
+            const found = leak(text);
+            if (!found) continue;
+            named = true;
+            report(
+              `${rule.alert !== undefined ? "Alert" : "Recording rule"} ${name} in ${vertical}: ${field} ${found}.`,
+              resource.urn,
+              { vertical, rule: { group: group.name, name }, field },
+            );
+          }
+        }
       }
+      const found = named ? undefined : leak(strings(resource.props).join("\n"));
+      if (found) report(`${resource.type.split(":").pop()} ${resource.name} ${found}.`, resource.urn);
     }
   },
 });

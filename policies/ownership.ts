@@ -1,12 +1,11 @@
 // Who an alert reaches, decided by the routing evaluator over the declared Alertmanager config:
 // model alerts never reach platform, infra never AI engineering, tool alerts their tool's owner,
 // and every alert exactly one team, never the catch-all.
-import type { ReportViolation } from "@pulumi/policy";
 import { createRouter } from "../alertmanager/evaluate";
 import { LABEL } from "../core/conventions";
 import { ownerOf } from "../core/ownership";
 import { OWNER_DEFAULTS, OWNER_SCHEMA, type OwnerConfig, ownersOf } from "./owners";
-import { stackPolicy } from "./policy";
+import { alertSubject, type Report, stackPolicy } from "./policy";
 import { type DeclaredAlert, receiverTeam, type StackView } from "./view";
 
 type RoutedAlert = { alert: DeclaredAlert; teams: Set<string>; receivers: string[] };
@@ -15,7 +14,7 @@ type RoutedAlert = { alert: DeclaredAlert; teams: Set<string>; receivers: string
 const routed = new WeakMap<StackView, RoutedAlert[]>();
 
 /** Each routable alert with the teams its receivers belong to. */
-function routedAlerts(view: StackView, report: ReportViolation): RoutedAlert[] {
+function routedAlerts(view: StackView, report: Report): RoutedAlert[] {
   if (!view.alertmanager) {
     report("No Alertmanager config is declared, so no alert can be routed.");
     return [];
@@ -46,6 +45,7 @@ export const modelAlertsAvoidPlatformPolicy = stackPolicy<OwnerConfig>({
         report(
           `Model alert ${alert.rule.alert} in ${alert.vertical} reaches the ${config.infraTeam} team.`,
           alert.resource.urn,
+          alertSubject(alert),
         );
       }
     }
@@ -64,6 +64,7 @@ export const infraAlertsAvoidAiEngPolicy = stackPolicy<OwnerConfig>({
         report(
           `Infra alert ${alert.rule.alert} in ${alert.vertical} reaches the ${config.modelTeam} team.`,
           alert.resource.urn,
+          alertSubject(alert),
         );
       }
     }
@@ -86,6 +87,7 @@ export const toolAlertsReachOwnerPolicy = stackPolicy<OwnerConfig>({
         report(
           `Tool alert ${alert.rule.alert} (tool ${tool}) reaches ${[...teams].join(", ") || "nobody"}, not its owner ${owner}.`,
           alert.resource.urn,
+          alertSubject(alert),
         );
       }
     }
@@ -106,11 +108,13 @@ export const oneTeamPerAlertPolicy = stackPolicy<{ catchAllReceiver: string }>({
         report(
           `Alert ${alert.rule.alert} in ${alert.vertical} falls to the catch-all receiver ${catchAll}.`,
           alert.resource.urn,
+          alertSubject(alert),
         );
       } else if (teams.size !== 1) {
         report(
           `Alert ${alert.rule.alert} in ${alert.vertical} reaches ${teams.size} teams: ${[...teams].join(", ")}.`,
           alert.resource.urn,
+          alertSubject(alert),
         );
       }
     }

@@ -1,5 +1,6 @@
 // Runs the pack outside CrossGuard, over the resources the offline render captured.
 import { allPolicies } from "./all";
+import type { ViolationSubject } from "./policy";
 import type { PolicyResourceLike } from "./view";
 
 export interface Violation {
@@ -7,6 +8,8 @@ export interface Violation {
   enforcementLevel: "mandatory" | "advisory";
   message: string;
   resource?: string;
+  /** The vertical, rule and field the violation is about, where the policy knows them. */
+  subject?: ViolationSubject;
 }
 
 /** The policy config for a stack, from its stack config: what `--policy-pack-config` would hold. */
@@ -39,9 +42,15 @@ export function runPolicies(
 ): Violation[] {
   const violations: Violation[] = [];
   for (const policy of allPolicies) {
-    policy.evaluate(resources, config[policy.name], (message, urn) => {
+    policy.evaluate(resources, config[policy.name], (message, urn, subject) => {
       const resource = urn ? resources.find((candidate) => candidate.urn === urn)?.name : undefined;
-      violations.push({ policy: policy.name, enforcementLevel: policy.enforcementLevel, message, resource });
+      violations.push({
+        policy: policy.name,
+        enforcementLevel: policy.enforcementLevel,
+        message,
+        resource,
+        ...(subject ? { subject } : {}),
+      });
     });
   }
   return violations;

@@ -6,7 +6,7 @@
 import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/evaluate";
 import { namedIntervalsContain } from "../alertmanager/timeIntervals";
 import { ALERTING_RULE_FILE, COVERAGES, LABEL, tierIntervalName } from "../core/conventions";
-import { stackPolicy } from "./policy";
+import { alertSubject, stackPolicy } from "./policy";
 
 /** Every hour of a week without daylight-saving changes, on the half hour to stay off boundaries. */
 const WEEK = Array.from(
@@ -59,7 +59,8 @@ export const tierCoveragePolicy = stackPolicy({
         .filter(([, coverage]) => coverage === "business-hours")
         .map(([tier]) => [tier, WEEK.map((at) => namedIntervalsContain(am, [tierIntervalName(tier)], at))]),
     );
-    for (const { rule, vertical, strictestTier, resource } of view.alerts) {
+    for (const alert of view.alerts) {
+      const { rule, vertical, strictestTier, resource } = alert;
       // The alerts about the alerting concern no customer: they follow their team's own coverage.
       if (vertical === ALERTING_RULE_FILE) continue;
       const labels: Record<string, string> = { ...rule.labels, alertname: rule.alert };
@@ -75,6 +76,7 @@ export const tierCoveragePolicy = stackPolicy({
           report(
             `Alert ${rule.alert} in ${vertical} pages under the ${coverage} tier ${tier} at ${WEEK[outside].toISOString()}, outside what the tier covers.`,
             resource.urn,
+            alertSubject(alert),
           );
         }
       }
@@ -90,6 +92,7 @@ export const tierCoveragePolicy = stackPolicy({
           report(
             `Alert ${rule.alert} in ${vertical}, without a tier, pages at ${WEEK[outside].toISOString()}, outside what its strictest tier ${strictestTier} (${strictest}) covers.`,
             resource.urn,
+            alertSubject(alert),
           );
         }
       }
@@ -101,6 +104,7 @@ export const tierCoveragePolicy = stackPolicy({
           report(
             `Critical alert ${rule.alert} of ${vertical}, whose strictest tier is 24x7, pages nobody at ${WEEK[unpaged].toISOString()}.`,
             resource.urn,
+            alertSubject(alert),
           );
         }
       }

@@ -164,15 +164,9 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
   const byVertical = new Map<string, DeclaredVertical>();
   for (const resource of sources) {
     const meta = metadata(resource);
-    const vertical = meta.labels?.[VERTICAL_LABEL] ?? "";
+    const vertical = verticalOf(resource) ?? "";
     const shard = Number(meta.labels?.[SHARD_LABEL] ?? 0);
-    const groups = (
-      resource.type === TYPES.prometheusRule
-        ? ((resource.props.spec as { groups?: RuleGroupLike[] })?.groups ?? [])
-        : Object.entries(stringMap(resource.props.data))
-            .filter(([key]) => key.endsWith(".rules.yaml"))
-            .flatMap(([, text]) => (parsed(text) as { groups?: RuleGroupLike[] })?.groups ?? [])
-    ).map((group) => ({ ...group, rules: group.rules ?? [], resource, shard }));
+    const groups = ruleGroupsOf(resource).map((group) => ({ ...group, resource, shard }));
     let entry = byVertical.get(vertical);
     if (!entry) {
       entry = {
@@ -210,3 +204,20 @@ interface RuleGroupLike {
   interval?: string;
   rules?: RenderedRule[];
 }
+
+/** The rule groups one rule object holds: a PrometheusRule's spec, or a ConfigMap's rule files. */
+export function ruleGroupsOf(
+  resource: PolicyResourceLike,
+): { name: string; interval?: string; rules: RenderedRule[] }[] {
+  const groups =
+    resource.type === TYPES.prometheusRule
+      ? ((resource.props.spec as { groups?: RuleGroupLike[] })?.groups ?? [])
+      : Object.entries(stringMap(resource.props.data))
+          .filter(([key]) => key.endsWith(".rules.yaml"))
+          .flatMap(([, text]) => (parsed(text) as { groups?: RuleGroupLike[] })?.groups ?? []);
+  return groups.map((group) => ({ ...group, rules: group.rules ?? [] }));
+}
+
+/** The vertical a rule object belongs to, from its label. */
+export const verticalOf = (resource: PolicyResourceLike): string | undefined =>
+  metadata(resource).labels?.[VERTICAL_LABEL];
