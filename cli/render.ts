@@ -1,5 +1,6 @@
 // `npm run render -- --stack <name> [--out <dir>] [--config <stack file>]`
 // Renders a stack offline: runs index.ts under the mock engine and writes what it declared.
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
@@ -12,13 +13,14 @@ import {
   SHARD_LABEL,
   VERTICAL_LABEL,
 } from "../core/conventions";
-import { ValidationError } from "../core/errors";
+import { formatIssue, type Issue, ValidationError } from "../core/errors";
 import { plain } from "../core/secretValues";
 import { checkSecrets } from "../input/secrets";
 import { compileStack } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
 import { checkStackPolicies, reportViolations } from "../policies/offline";
 import type { Violation } from "../policies/run";
+import { violationIssue } from "../policies/sources";
 import { renderRoutingDoc } from "../render/routingDoc";
 import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
@@ -132,11 +134,6 @@ export function deliveredFiles(resources: readonly DeclaredResource[]): {
   return { alertmanagerText, ruleFiles };
 }
 
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
-
 export const ROUTE_KEYS_FILE = "route-keys.json";
 
 /** A route as Alertmanager keys it, and the receiver its alerts reach. */
@@ -162,9 +159,53 @@ export function reKeyedRoutes(previous: readonly RouteKey[], current: readonly R
     );
 }
 
-export async function render(
-  options: RenderOptions,
-): Promise<{ written: string[]; violations: Violation[] }> {
+/** A violation of the pack, with where its value was written, as validation names it. */
+export type LocatedViolation = Violation & { issue: Issue };
+
+export interface RenderResult {
+  /** The files written under `<out>/<stack>`: none when a mandatory policy failed. */
+  written: string[];
+  violations: LocatedViolation[];
+  /** One warning per route of the previous render that this one re-keys. */
+  reKeyed: string[];
+}
+
+/**
+ * Replaces `dir` with a folder holding exactly `files`, all at once: they are written into a new
+ * folder beside it, which is renamed into place, and only then is the old one deleted. Whatever
+ * fails on the way, `dir` is left as it was.
+ */
+export function replaceDir(dir: string, files: ReadonlyMap<string, string>): void {
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true });
+  // Hidden, and in the same parent, so the rename below stays on one file system and is atomic.
+  const staged = path.join(parent, `.${path.basename(dir)}.render-${randomBytes(6).toString("hex")}`);
+  fs.mkdirSync(staged);
+  const aside = `${staged}.previous`;
+  let movedAside = false;
+  try {
+    for (const [name, text] of files) {
+      fs.mkdirSync(path.dirname(path.join(staged, name)), { recursive: true });
+      fs.writeFileSync(path.join(staged, name), text);
+    }
+    if (fs.existsSync(dir)) {
+      fs.renameSync(dir, aside);
+      movedAside = true;
+    }
+    fs.renameSync(staged, dir);
+  } catch (error) {
+    if (movedAside && !fs.existsSync(dir)) fs.renameSync(aside, dir);
+    fs.rmSync(staged, { recursive: true, force: true });
+    throw error;
+  }
+  fs.rmSync(aside, { recursive: true, force: true });
+}
+
+/**
+ * Renders a stack, and writes `<out>/<stack>` only when validation, the program and every mandatory
+ * policy passed; otherwise the previous render there is left untouched.
+ */
+export async function render(options: RenderOptions): Promise<RenderResult> {
   const asWritten = readStackFile(options.stackFile ?? stackFilePath(options.stack));
   // Compiled here for the secrets, the rule tests and the policy config; the program, run next in
   // this process, gets the same compiled stack from the pipeline instead of building it again.
@@ -180,15 +221,9 @@ export async function render(
   checkSecrets(stackFile.file, plan.secretInputs, (key) => secretPresence(stackFile, key));
   const run = await runProgram(options.stack, stackFile.values, stackFile.secretKeys);
 
-  const dir = path.join(options.out, options.stack);
-  // The previous render's route keys, to warn about routes this change re-keys.
-  const previousKeys = readRouteKeys(path.join(dir, ROUTE_KEYS_FILE));
-  fs.rmSync(dir, { recursive: true, force: true });
-  const written: string[] = [];
-  const emit = (name: string, text: string) => {
-    write(path.join(dir, name), text);
-    written.push(path.join(dir, name));
-  };
+  // Every file is made in memory first: nothing reaches the disk before the policies have passed.
+  const files = new Map<string, string>();
+  const emit = (name: string, text: string) => files.set(name, text);
 
   const { alertmanagerText, ruleFiles } = deliveredFiles(run.resources);
   if (alertmanagerText !== undefined) emit("alertmanager.yaml", alertmanagerText);
@@ -217,11 +252,8 @@ export async function render(
       : resource,
   );
   const amConfig = alertmanagerText ? (yaml.load(alertmanagerText) as AmConfig) : undefined;
-  if (amConfig) {
-    const keys = routeKeys(amConfig.route);
-    emit(ROUTE_KEYS_FILE, `${JSON.stringify({ routes: keys }, null, 2)}\n`);
-    for (const line of reKeyedRoutes(previousKeys ?? [], keys)) process.stderr.write(`${line}\n`);
-  }
+  const keys = amConfig ? routeKeys(amConfig.route) : undefined;
+  if (keys) emit(ROUTE_KEYS_FILE, `${JSON.stringify({ routes: keys }, null, 2)}\n`);
   if (amConfig) {
     // The review the pipeline made of this config, which the program also returns as its output.
     const { moments, matrix, findings, heldBack } = compiled.review;
@@ -240,18 +272,41 @@ export async function render(
   );
   // The policy pack judges what was declared, as `pulumi preview --policy-pack policies` would.
   emit("policy-config.json", `${JSON.stringify(compiled.policyConfig, null, 2)}\n`);
-  return { written, violations: checkStackPolicies(options.stack, run.resources, compiled.policyConfig) };
+  const violations = checkStackPolicies(options.stack, run.resources, compiled.policyConfig).map(
+    (violation) => ({ ...violation, issue: violationIssue(violation, compiled.model) }),
+  );
+  if (violations.some((violation) => violation.enforcementLevel === "mandatory")) {
+    return { written: [], violations, reKeyed: [] };
+  }
+
+  const dir = path.join(options.out, options.stack);
+  // Read before the previous render is replaced: the routes this change re-keys.
+  const reKeyed = keys ? reKeyedRoutes(readRouteKeys(path.join(dir, ROUTE_KEYS_FILE)) ?? [], keys) : [];
+  replaceDir(dir, files);
+  return { written: [...files.keys()].map((name) => path.join(dir, name)), violations, reKeyed };
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   try {
-    const { written, violations } = await render(options);
+    const { written, violations, reKeyed } = await render(options);
+    // Policy violations read like validation errors: the file and field the value was written in.
+    const ok = reportViolations(
+      violations,
+      (line) => process.stderr.write(`${line}\n`),
+      (violation) => formatIssue(violation.issue),
+    );
+    if (!ok) {
+      process.stderr.write(
+        `render: nothing written; ${path.join(options.out, options.stack)} is left as it was\n`,
+      );
+      process.exit(1);
+    }
+    for (const line of reKeyed) process.stderr.write(`${line}\n`);
     process.stdout.write(
       `rendered stack ${options.stack}:\n${written.map((file) => `  ${file}`).join("\n")}\n`,
     );
-    const ok = reportViolations(violations, (line) => process.stdout.write(`${line}\n`));
-    process.exit(ok ? 0 : 1);
+    process.exit(0);
   } catch (error) {
     // Validation errors and the program's RunError carry a complete message; never print a stack.
     const message = error instanceof Error ? error.message : String(error);

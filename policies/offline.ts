@@ -18,8 +18,13 @@ export function checkStackPolicies(
   return runPolicies(asPolicyResources(resources, stack), config);
 }
 
-export function reportViolations(violations: readonly Violation[], write: (line: string) => void): boolean {
-  for (const violation of violations) write(formatViolation(violation));
+/** Writes each violation and a count of both levels; true when no mandatory policy failed. */
+export function reportViolations<V extends Violation>(
+  violations: readonly V[],
+  write: (line: string) => void,
+  format: (violation: V) => string = formatViolation,
+): boolean {
+  for (const violation of violations) write(format(violation));
   const mandatory = violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
   write(`policy: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s)`);
   return mandatory === 0;

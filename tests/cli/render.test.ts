@@ -2,8 +2,9 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import yaml from "js-yaml";
+import { replaceDir } from "../../cli/render";
 import { PROJECT_DIR, runCli, tempDir } from "../support/tools";
 
 const prod = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as {
@@ -32,6 +33,53 @@ function assertCleanFailure(result: ReturnType<typeof render>, message: RegExp):
   assert.match(result.stderr, message);
   assert.doesNotMatch(result.stderr, /^\s+at /m, "a stack trace was printed");
 }
+
+/** Every file and folder under `dir`, hidden ones included, each file with its bytes. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .sort()
+      .map((file) => [
+        path.relative(dir, file),
+        fs.statSync(file).isDirectory() ? "(folder)" : fs.readFileSync(file).toString("base64"),
+      ]),
+  );
+}
+
+type Catalogue = {
+  groups: {
+    rules: { alert?: string; labels: Record<string, string>; annotations: Record<string, string> }[];
+  }[];
+};
+
+/**
+ * Prod's stack file with sales' catalogue replaced by an edited copy; returns both files and where
+ * the alert `alert` sits in the copy.
+ */
+function salesEdited(stack: string, edit: (catalogue: Catalogue) => void) {
+  const catalogue = path.join(tempDir("render-catalogue"), "sales.yaml");
+  const doc = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "alerts", "sales.yaml"), "utf8")) as Catalogue;
+  edit(doc);
+  fs.writeFileSync(catalogue, yaml.dump(doc));
+  const { file } = stackFile(stack, (config) => {
+    const verticals = config["agent-alert-routing:verticals"] as { id: string; catalogue: string }[];
+    (verticals.find((vertical) => vertical.id === "sales") as { catalogue: string }).catalogue = catalogue;
+  });
+  return { file, catalogue };
+}
+
+/** The path of an alert in a catalogue: `groups[1].rules[0]`. */
+function rulePathOf(catalogue: Catalogue, alert: string): string {
+  for (const [g, group] of catalogue.groups.entries()) {
+    const r = group.rules.findIndex((rule) => rule.alert === alert);
+    if (r >= 0) return `groups[${g}].rules[${r}]`;
+  }
+  throw new Error(`no alert ${alert}`);
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("npm run render", () => {
   it("renders prod by default and lists what it wrote", () => {
@@ -104,6 +152,99 @@ describe("npm run render", () => {
         `${catalogue.replace(/[.]/g, "\\.")}: groups\\[\\d+\\]\\.rules\\[\\d+\\]\\.labels\\.alert_type: "modle" is not one of infra, model, tool`,
       ),
     );
+  });
+
+  describe("writes nothing unless validation, the program and the policy pack all pass", () => {
+    const stack = "atomic";
+    const out = tempDir("render-out");
+    let previous: Record<string, string>;
+
+    // The previous render, which each failure below must leave byte for byte.
+    before(() => {
+      const { file } = stackFile(stack, () => undefined);
+      const result = render(["--stack", stack, "--config", file, "--out", out]);
+      assert.equal(result.status, 0, result.stderr);
+      previous = snapshot(out);
+      assert.ok(previous[path.join(stack, "rules", "sales.yaml")], "the first render wrote no sales rules");
+    });
+
+    it("fails on a secret in a rule, names the catalogue file, rule and field, and keeps the previous render", () => {
+      let annotated = "";
+      let labelled = "";
+      const { file, catalogue } = salesEdited(stack, (doc) => {
+        annotated = rulePathOf(doc, "SalesWebsocketBackpressure");
+        labelled = rulePathOf(doc, "SalesCrashLoop");
+        for (const group of doc.groups) {
+          for (const rule of group.rules) {
+            if (rule.alert === "SalesWebsocketBackpressure") {
+              rule.annotations.description += " Ping https://hooks.slack.com/services/T000/B000/XXXX";
+            }
+            if (rule.alert === "SalesCrashLoop") rule.labels.bot = "xoxb-1234-5678-abcdef";
+          }
+        }
+      });
+      const result = render(["--stack", stack, "--config", file, "--out", out]);
+      assertCleanFailure(
+        result,
+        new RegExp(
+          `^${escaped(catalogue)}: ${escaped(annotated)}\\.annotations\\.description: .*contains a secret value.*\\(mandatory policy no-plain-secrets\\)$`,
+          "m",
+        ),
+      );
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^${escaped(catalogue)}: ${escaped(labelled)}\\.labels\\.bot: .*contains a secret value`,
+          "m",
+        ),
+      );
+      assert.doesNotMatch(result.stderr, /T000\/B000|xoxb-1234/, "the error must not echo the secret");
+      assert.doesNotMatch(result.stdout, /rendered stack/);
+      assert.deepEqual(snapshot(out), previous);
+    });
+
+    it("fails on a validation error and keeps the previous render", () => {
+      const { file } = salesEdited(stack, (doc) => {
+        doc.groups[1].rules[0].labels.alert_type = "modle";
+      });
+      assertCleanFailure(
+        render(["--stack", stack, "--config", file, "--out", out]),
+        /labels\.alert_type: "modle" is not one of/,
+      );
+      assert.deepEqual(snapshot(out), previous);
+    });
+
+    it("replaces the previous render whole on success, warning of the routes it re-keys", () => {
+      fs.writeFileSync(path.join(out, stack, "stale.txt"), "from an older render");
+      const { file } = stackFile(stack, (config) => {
+        delete (config["agent-alert-routing:toolOwners"] as Record<string, string>).crm;
+      });
+      const result = render(["--stack", stack, "--config", file, "--out", out]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /^warning: route \S+ -> crm-owners is gone or re-keyed/m);
+      assert.deepEqual(fs.readdirSync(out), [stack], "a temporary folder was left behind");
+      assert.ok(!fs.existsSync(path.join(out, stack, "stale.txt")), "the previous render was not replaced");
+      const now = snapshot(out);
+      assert.notDeepEqual(
+        now[path.join(stack, "route-keys.json")],
+        previous[path.join(stack, "route-keys.json")],
+      );
+    });
+  });
+
+  it("leaves the previous folder and no temporary one when writing the new one fails", () => {
+    const out = tempDir("render-out");
+    const dir = path.join(out, "stack");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "alertmanager.yaml"), "previous");
+    const before = snapshot(out);
+    // `a` is written as a file, so `a/b` cannot be.
+    const files = new Map([
+      ["a", "new"],
+      ["a/b", "new"],
+    ]);
+    assert.throws(() => replaceDir(dir, files), /ENOTDIR|EEXIST/);
+    assert.deepEqual(snapshot(out), before);
   });
 
   it("rejects unknown arguments with usage", () => {
