@@ -66,6 +66,8 @@ export function topLevelThreshold(expr: string): number | undefined {
 export interface Selection {
   metric: string;
   equals: Record<string, string>;
+  /** Its `=~` matchers: label → the regex, as written (Prometheus anchors it). */
+  matches: Record<string, string>;
 }
 
 /** Every vector selector of an expression that names its metric, with its equality matchers. */
@@ -77,13 +79,16 @@ export function selectionsOf(expr: string): Selection[] {
       const identifier = node.node.getChild("Identifier");
       if (!identifier) return false;
       const equals: Record<string, string> = {};
+      const matches: Record<string, string> = {};
       for (const matcher of node.node.getChild("LabelMatchers")?.getChildren("UnquotedLabelMatcher") ?? []) {
         const name = matcher.getChild("LabelName");
         const value = matcher.getChild("StringLiteral");
-        if (!name || !value || !matcher.getChild("MatchOp")?.getChild("EqlSingle")) continue;
-        equals[expr.slice(name.from, name.to)] = expr.slice(value.from + 1, value.to - 1);
+        const op = matcher.getChild("MatchOp");
+        if (!name || !value || !op) continue;
+        const into = op.getChild("EqlSingle") ? equals : op.getChild("EqlRegex") ? matches : undefined;
+        if (into) into[expr.slice(name.from, name.to)] = expr.slice(value.from + 1, value.to - 1);
       }
-      found.push({ metric: expr.slice(identifier.from, identifier.to), equals });
+      found.push({ metric: expr.slice(identifier.from, identifier.to), equals, matches });
       return false;
     },
   });

@@ -96,6 +96,7 @@ function checkCatalogue(
     declared: false,
     customerLabel: config.customers.customerLabel,
     sev1Verticals: config.verticals.filter((v) => v.sev1EscalatesToExec).map((v) => v.id),
+    verticalNamespaces: Object.fromEntries(config.verticals.map((v) => [v.id, v.namespace])),
   };
   const report = (severity: CheckSeverity, path: string, problems: readonly Problem[]) => {
     for (const { field, message } of problems) {

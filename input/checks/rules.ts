@@ -17,7 +17,7 @@ import {
 } from "../../core/conventions";
 import { DURATION_HINT, parseDuration } from "../../core/duration";
 import { ownerOf } from "../../core/ownership";
-import { findSyntaxError, topLevelThreshold } from "../../core/promql";
+import { findSyntaxError, selectionsOf, topLevelThreshold } from "../../core/promql";
 import { labelKept } from "../../core/promqlLabels";
 import type { Problem, RuleCheck, RuleSubject } from "./types";
 
@@ -406,11 +406,60 @@ export const runbook: RuleCheck = {
 };
 
 /** Every check of one rule, in the order a reviewer reads them. */
+/** Whether an anchored Prometheus regex matches a value; an unreadable one is promql-syntax's problem. */
+function regexMatches(regex: string, value: string): boolean {
+  try {
+    return new RegExp(`^(?:${regex})$`).test(value);
+  } catch {
+    return false;
+  }
+}
+
+export const ownVerticalSelectors: RuleCheck = {
+  name: "selects-own-vertical",
+  description:
+    "A vertical's rules watch only that vertical: every selector that names `vertical` or `namespace` names its own, so a copied catalogue cannot page one vertical's owners about another's series.",
+  severity: "error",
+  check(rule, facts) {
+    const namespaces = facts.verticalNamespaces;
+    if (!namespaces || !(rule.vertical in namespaces)) return [];
+    const own: Record<string, string> = { vertical: rule.vertical, namespace: namespaces[rule.vertical] };
+    const others: Record<string, string[]> = {
+      vertical: Object.keys(namespaces).filter((id) => id !== rule.vertical),
+      namespace: Object.entries(namespaces)
+        .filter(([id, namespace]) => id !== rule.vertical && namespace !== own.namespace)
+        .map(([, namespace]) => namespace),
+    };
+    const problems: Problem[] = [];
+    for (const selection of selectionsOf(rule.expr)) {
+      for (const label of ["vertical", "namespace"]) {
+        const value = selection.equals[label];
+        if (value !== undefined && value !== own[label]) {
+          problems.push({
+            field: "expr",
+            message: `${selection.metric}{${label}="${value}"} selects another vertical's series; the rules of ${rule.vertical} select ${label}="${own[label]}"`,
+          });
+        }
+        const regex = selection.matches[label];
+        const foreign =
+          regex === undefined ? [] : others[label].filter((other) => regexMatches(regex, other));
+        if (regex !== undefined && (foreign.length > 0 || !regexMatches(regex, own[label]))) {
+          problems.push({
+            field: "expr",
+            message: `${selection.metric}{${label}=~"${regex}"} ${foreign.length > 0 ? `also selects ${foreign.join(", ")}` : `does not select ${own[label]}`}; the rules of ${rule.vertical} select ${label}="${own[label]}"`,
+          });
+        }
+      }
+    }
+    return problems;
+  },
+};
+
 /**
  * Checks of what only the catalogue says (a rule's `scope`), which a rule read back from a declared
  * object no longer carries: validation runs them, the policy pack cannot.
  */
-export const CATALOGUE_RULE_CHECKS: readonly RuleCheck[] = [customerScope, sev1Outage];
+export const CATALOGUE_RULE_CHECKS: readonly RuleCheck[] = [customerScope, sev1Outage, ownVerticalSelectors];
 
 export const RULE_CHECKS: readonly RuleCheck[] = [
   promqlSyntax,

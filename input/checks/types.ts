@@ -35,6 +35,8 @@ export interface CheckFacts {
   customerLabel: string;
   /** Verticals whose SEV1 escalates to the executive team; known to validation only. */
   sev1Verticals?: readonly string[];
+  /** Each vertical's Kubernetes namespace, by vertical id; known to validation only. */
+  verticalNamespaces?: Readonly<Record<string, string>>;
 }
 
 /** One problem: the field inside the rule (`labels.alert_type`, `for`, `expr`) and what to do. */

@@ -53,16 +53,22 @@ describe("labelKept", () => {
 });
 
 describe("selectionsOf", () => {
-  it("lists each selected metric with the labels pinned to one value, and nothing else", () => {
+  it("lists each selected metric with the labels pinned to one value and those matched by a regex, and nothing else", () => {
     assert.deepEqual(
       selectionsOf(
         'sum(rate(calls_total{vertical="sales",tool_name="crm",status_code=~"5.."}[5m])) / sum(rate(calls_total{vertical="sales"}[5m])) > vector(1)',
       ),
       [
-        { metric: "calls_total", equals: { vertical: "sales", tool_name: "crm" } },
-        { metric: "calls_total", equals: { vertical: "sales" } },
+        {
+          metric: "calls_total",
+          equals: { vertical: "sales", tool_name: "crm" },
+          matches: { status_code: "5.." },
+        },
+        { metric: "calls_total", equals: { vertical: "sales" }, matches: {} },
       ],
     );
-    assert.deepEqual(selectionsOf('up{job!="x"} == 0'), [{ metric: "up", equals: {} }]);
+    assert.deepEqual(selectionsOf('up{job!="x",zone!~"a.*"} == 0'), [
+      { metric: "up", equals: {}, matches: {} },
+    ]);
   });
 });

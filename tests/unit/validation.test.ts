@@ -94,6 +94,35 @@ interface CatalogueCase {
 
 const catalogueCases: CatalogueCase[] = [
   {
+    name: "a rule copied from another vertical, still selecting its series",
+    edit: (c) => {
+      rule(c, ...MODEL).expr =
+        'histogram_quantile(0.95, sum by (le) (rate(callsphere_ftl_ms_bucket{vertical="real-estate"}[5m]))) > 800';
+    },
+    path: "groups[1].rules[1].expr",
+    message:
+      /^callsphere_ftl_ms_bucket\{vertical="real-estate"\} selects another vertical's series; the rules of healthcare select vertical="healthcare"$/,
+  },
+  {
+    name: "an infra rule watching another vertical's namespace",
+    edit: (c) => {
+      rule(c, ...INFRA).expr = '(sum(up{namespace="real-estate"}) or vector(0)) == 0';
+    },
+    path: "groups[2].rules[0].expr",
+    message:
+      /^up\{namespace="real-estate"\} selects another vertical's series; the rules of healthcare select namespace="healthcare"$/,
+  },
+  {
+    name: "a regex selecting two verticals' series",
+    edit: (c) => {
+      rule(c, ...TOOL).expr =
+        'sum(rate(callsphere_tool_calls_total{vertical=~"healthcare|real-estate",tool_name="crm",status_code=~"5.."}[5m])) > 0.02';
+    },
+    path: "groups[3].rules[0].expr",
+    message:
+      /^callsphere_tool_calls_total\{vertical=~"healthcare\|real-estate"\} also selects real-estate; the rules of healthcare select vertical="healthcare"$/,
+  },
+  {
     name: "a symptom that is not a kebab-case name",
     edit: (c) => {
       labels(rule(c, ...MODEL)).symptom = "FTL latency";
