@@ -21,12 +21,12 @@ import {
 } from "../core/rules";
 import { zodIssues } from "../core/zodIssues";
 import { sloRuleGroups } from "../slo/rules";
-import type { Slo } from "../slo/spec";
+import { type Slo, WINDOW_PLACEHOLDER } from "../slo/spec";
 import { checkSlos } from "../slo/validate";
 import { alertingRuleFile, type RuleFileSource } from "./alertingRules";
 import { type Catalogue, type CatalogueRule, parseCatalogue } from "./catalogue";
 import { CONFIG_CHECKS } from "./checks/config";
-import { CATALOGUE_RULE_CHECKS, RULE_CHECKS, severityOf } from "./checks/rules";
+import { CATALOGUE_RULE_CHECKS, ownVerticalSelectors, RULE_CHECKS, severityOf } from "./checks/rules";
 import {
   type CheckFacts,
   type CheckSeverity,
@@ -117,6 +117,30 @@ function checkCatalogue(
         report(check.severity, rulePath(g, r), check.check(rule, facts));
       }
     });
+  });
+  // An SLO's queries, and its latency selector, watch the vertical's own series too.
+  catalogue.slos.forEach((slo, i) => {
+    const { events, latency } = slo.sli;
+    const queries: [string, string][] = [];
+    if (events) queries.push(["error_query", events.error_query], ["total_query", events.total_query]);
+    if (latency) {
+      const pinned = Object.entries(latency.selector).map(
+        ([name, value]) => `${name}=${JSON.stringify(value)}`,
+      );
+      queries.push(["selector", `${latency.histogram}{${pinned.join(",")}}`]);
+    }
+    for (const [field, query] of queries) {
+      const subject = ruleSubject(
+        { record: slo.name, expr: query.replaceAll(WINDOW_PLACEHOLDER, "5m") },
+        vertical,
+      );
+      const sli = events ? "events" : "latency";
+      report(
+        ownVerticalSelectors.severity,
+        `slos[${i}].sli.${sli}.${field}`,
+        ownVerticalSelectors.check(subject, facts).map((problem) => ({ ...problem, field: "" })),
+      );
+    }
   });
 }
 

@@ -88,6 +88,24 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "an events SLI counting another vertical's errors",
+    edit: (c) => {
+      events(c).error_query =
+        'sum(rate(callsphere_tool_calls_total{vertical="real-estate",tool_name="crm",status_code=~"5.."}[{{.window}}]))';
+    },
+    path: "slos[1].sli.events.error_query",
+    message:
+      /^callsphere_tool_calls_total\{vertical="real-estate"\} selects another vertical's series; the rules of healthcare select vertical="healthcare"$/,
+  },
+  {
+    name: "a latency SLI on another vertical's histogram",
+    edit: (c) => {
+      latency(c).selector = { vertical: "real-estate" };
+    },
+    path: "slos[0].sli.latency.selector",
+    message: /selects another vertical's series/,
+  },
+  {
     name: "a symptom another team's SLO already owns",
     edit: (c) => {
       c.slos[1].symptom = "ftl-latency";
