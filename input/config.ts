@@ -1,7 +1,7 @@
 // The stack config schema: what `Pulumi.<stack>.yaml` holds under `agent-alert-routing:`.
 import { z } from "zod";
 import { KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "../core/conventions";
-import { parseDuration } from "../core/duration";
+import { durationProblem, parseDuration } from "../core/duration";
 
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -33,12 +33,33 @@ function checkTimeZone(zone: string): boolean {
   }
 }
 
+/** An http or https URL with a host. Go reads `http:host` as a URL without one, so the slashes are required. */
+function isHttpUrl(text: string): boolean {
+  if (!/^https?:\/\//i.test(text)) return false;
+  try {
+    return new URL(text).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 const id = z.string().regex(KEBAB_NAME, "must be lower-case kebab-case, like ai-eng");
 const email = z.string().regex(EMAIL, "is not an e-mail address");
 const timeZone = z.string().refine(isTimeZone, "is not an IANA time zone (use e.g. America/New_York or UTC)");
-const duration = z.string().refine((text) => parseDuration(text) !== undefined, {
-  message: "is not a Prometheus duration (use e.g. 30s, 5m, 1h30m)",
+const duration = z.string().superRefine((text, context) => {
+  const problem = durationProblem(text);
+  if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
+/** Alertmanager refuses a zero group_interval or repeat_interval. */
+const interval = duration.refine((text) => (parseDuration(text) ?? 1) > 0, "must be more than 0 (e.g. 5m)");
+/**
+ * Alertmanager reads only http and https URLs with a host (a `javascript:` or `file:` URL is refused
+ * when it loads its config); the Slack client and a runbook link are no different.
+ */
+const httpUrl = z
+  .string()
+  .refine(isHttpUrl, "must be an http or https URL with a host (like https://host.example/path)");
+
 const clock = z.string().regex(CLOCK, "is not a time of day in 24-hour HH:MM form");
 const weekday = z.enum(WEEKDAYS);
 
@@ -133,8 +154,8 @@ const vertical = z
 const timing = z
   .object({
     groupWait: duration,
-    groupInterval: duration,
-    repeatInterval: duration,
+    groupInterval: interval,
+    repeatInterval: interval,
   })
   .strict();
 
@@ -156,17 +177,17 @@ const alertmanager = z
     heartbeat: z
       .object({
         /** The dead man's switch endpoint; its token is the secret `heartbeatToken`, sent as a bearer token. */
-        url: z.string().url(),
-        repeatInterval: duration.default("1m"),
+        url: httpUrl,
+        repeatInterval: interval.default("1m"),
       })
       .strict(),
     /** Overrides PagerDuty's Events API URL (tests point it at a stand-in). */
-    pagerdutyUrl: z.string().url().optional(),
+    pagerdutyUrl: httpUrl.optional(),
     /**
      * Where the runbooks of the alerts about the alerting live: each links
      * `<url>/alerting/<alert in kebab-case>`. Without it they link none.
      */
-    alertingRunbookBaseUrl: z.string().url().optional(),
+    alertingRunbookBaseUrl: httpUrl.optional(),
   })
   .strict();
 
@@ -222,7 +243,7 @@ const pagerduty = z
 const slack = z
   .object({
     /** Overrides the Slack Web API URL (tests point it at a stand-in). */
-    apiUrl: z.string().url().optional(),
+    apiUrl: httpUrl.optional(),
   })
   .strict()
   .default({});

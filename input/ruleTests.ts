@@ -3,7 +3,7 @@
 import yaml from "js-yaml";
 import { z } from "zod";
 import { PROMETHEUS_NAME, WATCHDOG_ALERT } from "../core/conventions";
-import { DURATION_HINT, parseDuration } from "../core/duration";
+import { durationProblem } from "../core/duration";
 import { type Issue, joinPath } from "../core/errors";
 import type { Alert, PromtoolTestGroup, RuleGroup } from "../core/rules";
 import { zodIssues } from "../core/zodIssues";
@@ -86,13 +86,12 @@ export function parseRuleTests(file: string, text: string, alerts: readonly Aler
     const at = (...parts: (string | number)[]) => joinPath(["tests", g, ...parts]);
     for (const key of ["interval", "evaluation_interval"] as const) {
       const value = group[key];
-      if (value !== undefined && parseDuration(value) === undefined)
-        add(at(key), `"${value}" ${DURATION_HINT}`);
+      const problem = value === undefined ? undefined : durationProblem(value);
+      if (problem) add(at(key), `"${value}" ${problem}`);
     }
     group.alert_rule_test.forEach((check, c) => {
-      if (parseDuration(check.eval_time) === undefined) {
-        add(at("alert_rule_test", c, "eval_time"), `"${check.eval_time}" ${DURATION_HINT}`);
-      }
+      const evalTime = durationProblem(check.eval_time);
+      if (evalTime) add(at("alert_rule_test", c, "eval_time"), `"${check.eval_time}" ${evalTime}`);
       if (!names.has(check.alertname)) {
         add(
           at("alert_rule_test", c, "alertname"),

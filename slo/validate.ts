@@ -1,7 +1,7 @@
 // An SLO spec checked into an `Slo`: its histograms, queries, objective and owner, each problem
 // named by file and path. Only valid SLOs go on to rules and tests.
 import { LABEL, MODEL_MIN_FOR_SECONDS, PROMETHEUS_NAME } from "../core/conventions";
-import { DURATION_HINT, parseDuration } from "../core/duration";
+import { durationProblem, parseDuration } from "../core/duration";
 import { type IssueList, joinPath } from "../core/errors";
 import { type Owners, ownerOf } from "../core/ownership";
 import { findSyntaxError } from "../core/promql";
@@ -190,7 +190,8 @@ export function checkSlos(specs: readonly SloSpec[], histograms: HistogramsSpec,
 
     const periodSeconds = parseDuration(spec.period);
     const longest = BURN_WINDOWS.reduce((a, b) => (seconds(b.long) > seconds(a.long) ? b : a)).long;
-    if (periodSeconds === undefined) issues.add(file, `${path}.period`, `"${spec.period}" ${DURATION_HINT}`);
+    if (periodSeconds === undefined)
+      issues.add(file, `${path}.period`, `"${spec.period}" ${durationProblem(spec.period)}`);
     else if (periodSeconds < seconds(longest)) {
       issues.add(
         file,

@@ -15,7 +15,7 @@ import {
   SEVERITY_ALIASES,
   WATCHDOG_ALERT,
 } from "../../core/conventions";
-import { DURATION_HINT, parseDuration } from "../../core/duration";
+import { durationProblem, parseDuration } from "../../core/duration";
 import { ownerOf } from "../../core/ownership";
 import { findSyntaxError, selectionsOf, topLevelThreshold } from "../../core/promql";
 import { labelKept } from "../../core/promqlLabels";
@@ -60,7 +60,8 @@ export const promqlSyntax: RuleCheck = {
 
 export const ruleDurations: RuleCheck = {
   name: "rule-durations",
-  description: "A rule's for and keep_firing_for are Prometheus durations.",
+  description:
+    "A rule's for and keep_firing_for are Prometheus durations, within the range Prometheus reads.",
   severity: "error",
   check(rule) {
     const problems: Problem[] = [];
@@ -68,8 +69,8 @@ export const ruleDurations: RuleCheck = {
       ["for", rule.for],
       ["keep_firing_for", rule.keepFiringFor],
     ] as const) {
-      if (value !== undefined && parseDuration(value) === undefined)
-        problems.push({ field, message: `"${value}" ${DURATION_HINT}` });
+      const found = value === undefined ? undefined : durationProblem(value);
+      if (found) problems.push({ field, message: `"${value}" ${found}` });
     }
     return problems;
   },

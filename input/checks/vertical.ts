@@ -1,6 +1,6 @@
 // The checks of a vertical's whole rule file: names unique within it, and its heartbeat.
 import { LABEL, WATCHDOG_ALERT } from "../../core/conventions";
-import { DURATION_HINT, parseDuration } from "../../core/duration";
+import { durationProblem } from "../../core/duration";
 import type { Alert, RuleSource } from "../../core/rules";
 import { type GroupSubject, type Problem, rulePath, type VerticalCheck } from "./types";
 
@@ -25,11 +25,10 @@ export const groupIntervals: VerticalCheck = {
   description: "A rule group's evaluation interval is a Prometheus duration.",
   severity: "error",
   check(_vertical, groups) {
-    return groups.flatMap((group, g) =>
-      group.interval !== undefined && parseDuration(group.interval) === undefined
-        ? [{ field: `groups[${g}].interval`, message: `"${group.interval}" ${DURATION_HINT}` }]
-        : [],
-    );
+    return groups.flatMap((group, g) => {
+      const problem = group.interval === undefined ? undefined : durationProblem(group.interval);
+      return problem ? [{ field: `groups[${g}].interval`, message: `"${group.interval}" ${problem}` }] : [];
+    });
   },
 };
 

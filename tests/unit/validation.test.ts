@@ -308,6 +308,31 @@ const catalogueCases: CatalogueCase[] = [
     message: /^"5x" is not a Prometheus duration/,
   },
   {
+    name: "for: one millisecond beyond the 292 years a Go duration holds",
+    edit: (c) => {
+      rule(c, ...INFRA).for = "106751d23h47m16s855ms";
+    },
+    path: "groups[2].rules[0].for",
+    message:
+      /^"106751d23h47m16s855ms" is out of range: Prometheus and Alertmanager refuse a duration over 292 years/,
+  },
+  {
+    name: "keep_firing_for: 999999999d",
+    edit: (c) => {
+      rule(c, ...MODEL).keep_firing_for = "999999999d";
+    },
+    path: "groups[1].rules[1].keep_firing_for",
+    message: /^"999999999d" is out of range/,
+  },
+  {
+    name: "a group interval beyond 292 years",
+    edit: (c) => {
+      c.groups[2].interval = "300y";
+    },
+    path: "groups[2].interval",
+    message: /^"300y" is out of range/,
+  },
+  {
     name: "duplicate alert name in two groups of one vertical",
     edit: (c) => {
       rule(c, ...TOOL).alert = "HealthcareFtlP95High";
@@ -829,6 +854,63 @@ const configCases: ConfigCase[] = [
     /^"30 seconds" is not a Prometheus duration/,
   ),
   set(
+    "zero groupInterval, which Alertmanager refuses",
+    ["alertmanager", "timings", "critical", "groupInterval"],
+    "0s",
+    "alertmanager.timings.critical.groupInterval",
+    /^"0s" must be more than 0/,
+  ),
+  set(
+    "zero repeatInterval, which Alertmanager refuses",
+    ["alertmanager", "costSpike", "repeatInterval"],
+    "0m",
+    "alertmanager.costSpike.repeatInterval",
+    /^"0m" must be more than 0/,
+  ),
+  set(
+    "zero heartbeat repeatInterval, the heartbeat route's group interval",
+    ["alertmanager", "heartbeat", "repeatInterval"],
+    "0s",
+    "alertmanager.heartbeat.repeatInterval",
+    /^"0s" must be more than 0/,
+  ),
+  set(
+    "groupInterval beyond 292 years",
+    ["alertmanager", "timings", "warning", "groupInterval"],
+    "999999999d",
+    "alertmanager.timings.warning.groupInterval",
+    /^"999999999d" is out of range/,
+  ),
+  set(
+    "javascript: heartbeat URL",
+    ["alertmanager", "heartbeat", "url"],
+    "javascript:alert(1)",
+    "alertmanager.heartbeat.url",
+    /^"javascript:alert\(1\)" must be an http or https URL with a host/,
+  ),
+  set(
+    "file: PagerDuty URL",
+    ["alertmanager", "pagerdutyUrl"],
+    "file:///etc/passwd",
+    "alertmanager.pagerdutyUrl",
+    /^"file:\/\/\/etc\/passwd" must be an http or https URL with a host/,
+  ),
+  set(
+    "ftp: runbook base URL",
+    ["alertmanager", "alertingRunbookBaseUrl"],
+    "ftp://runbooks.callsphere.example",
+    "alertmanager.alertingRunbookBaseUrl",
+    /must be an http or https URL with a host/,
+  ),
+  {
+    name: "http URL without its slashes, which Go reads without a host",
+    edit: (config) => {
+      config.slack = { apiUrl: "http:slack.example/api" };
+    },
+    path: "slack.apiUrl",
+    message: /must be an http or https URL with a host/,
+  },
+  set(
     "unknown coverage value in a tier",
     ["tiers", "enterprise", "coverage"],
     "24/7",
@@ -888,6 +970,16 @@ describe("stack config validation", () => {
       });
     });
   }
+
+  it("accepts a zero groupWait, the longest duration Go holds, and an upper-case https URL", () => {
+    const config = baseConfig();
+    setIn(config, ["alertmanager", "timings", "critical", "groupWait"], "0s");
+    setIn(config, ["alertmanager", "timings", "critical", "repeatInterval"], "106751d23h47m16s854ms");
+    setIn(config, ["alertmanager", "heartbeat", "url"], "HTTPS://heartbeat.callsphere.example/ping");
+    const { alertmanager } = buildOk(makeInput(config)).config;
+    assert.equal(alertmanager.timings.critical.groupWait, "0s");
+    assert.equal(alertmanager.heartbeat.url, "HTTPS://heartbeat.callsphere.example/ping");
+  });
 
   it("accepts an alert-grouping window from 1 minute to 1440 (PagerDuty's bounds)", () => {
     for (const windowMinutes of [1, 1440]) {
