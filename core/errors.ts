@@ -40,6 +40,12 @@ export class IssueList {
   }
 }
 
+/** The 1-based line and column of an offset into a text, as parsers report positions. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
 /** Formats a path of keys and indices the way the error messages print it: `teams[2].members[0].email`. */
 export function joinPath(parts: readonly (string | number)[]): string {
   let out = "";

@@ -1,15 +1,11 @@
 // PromQL checks with the Prometheus project's own grammar.
 import { parser } from "@prometheus-io/lezer-promql";
+import { lineAndColumn } from "./errors";
 
 export interface PromqlSyntaxError {
   line: number;
   column: number;
   near: string;
-}
-
-function position(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split("\n");
-  return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
 // Validation and the policy pack parse the same expressions in one process; parse each once.
@@ -33,7 +29,7 @@ function syntaxError(expr: string): PromqlSyntaxError | undefined {
       if (found) return false;
       if (node.type.isError) {
         const near = expr.slice(node.from, Math.max(node.to, node.from + 12)).split("\n")[0];
-        found = { ...position(expr, node.from), near };
+        found = { ...lineAndColumn(expr, node.from), near };
         return false;
       }
       return undefined;

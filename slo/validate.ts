@@ -5,6 +5,7 @@ import { durationProblem, parseDuration } from "../core/duration";
 import { type IssueList, joinPath } from "../core/errors";
 import { type Owners, ownerOf } from "../core/ownership";
 import { findSyntaxError } from "../core/promql";
+import { checkTypes } from "../core/promqlTypes";
 import {
   BURN_WINDOWS,
   fastestFactor,
@@ -43,7 +44,8 @@ function checkQuery(query: string, file: string, path: string, issues: IssueList
     );
     return;
   }
-  const syntax = findSyntaxError(query.replaceAll(WINDOW_PLACEHOLDER, "5m"));
+  const expr = query.replaceAll(WINDOW_PLACEHOLDER, "5m");
+  const syntax = findSyntaxError(expr);
   if (syntax) {
     issues.add(
       file,
@@ -51,6 +53,17 @@ function checkQuery(query: string, file: string, path: string, issues: IssueList
       `is not PromQL: syntax error at line ${syntax.line}, column ${syntax.column}` +
         (syntax.near ? ` near "${syntax.near}"` : ""),
     );
+    return;
+  }
+  const typed = checkTypes(expr);
+  if (!typed.ok) {
+    issues.add(
+      file,
+      path,
+      `is not PromQL Prometheus loads: at line ${typed.line}, column ${typed.column}: ${typed.message}`,
+    );
+  } else if (typed.type !== "instant vector" && typed.type !== "scalar") {
+    issues.add(file, path, `gives a ${typed.type}; the SLO's ratio needs an instant vector or a scalar`);
   }
 }
 

@@ -16,9 +16,11 @@ import {
   WATCHDOG_ALERT,
 } from "../../core/conventions";
 import { durationProblem, parseDuration } from "../../core/duration";
+import { findTemplateError } from "../../core/goTemplate";
 import { ownerOf } from "../../core/ownership";
 import { findSyntaxError, selectionsOf, topLevelThreshold } from "../../core/promql";
 import { labelKept } from "../../core/promqlLabels";
+import { checkTypes } from "../../core/promqlTypes";
 import type { Problem, RuleCheck, RuleSubject } from "./types";
 
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
@@ -55,6 +57,48 @@ export const promqlSyntax: RuleCheck = {
     if (!syntax) return [];
     const near = syntax.near ? ` near "${syntax.near}"` : "";
     return problem("expr", `PromQL syntax error at line ${syntax.line}, column ${syntax.column}${near}`);
+  },
+};
+
+export const promqlTypes: RuleCheck = {
+  name: "promql-types",
+  description:
+    "Every rule's expression is PromQL that Prometheus 2.42 loads: argument types and counts, operand types, ranges, modifiers, selectors and durations; and it gives an instant vector or a scalar.",
+  severity: "error",
+  check(rule) {
+    // An expression that does not parse is promql-syntax's problem.
+    if (findSyntaxError(rule.expr)) return [];
+    const typed = checkTypes(rule.expr);
+    if (!typed.ok) return problem("expr", `at line ${typed.line}, column ${typed.column}: ${typed.message}`);
+    if (typed.type === "scalar" || typed.type === "instant vector") return [];
+    // promtool accepts it; Prometheus then fails the rule at every evaluation.
+    return problem(
+      "expr",
+      `gives a ${typed.type}, and a rule needs an instant vector or a scalar: Prometheus would fail it at every evaluation`,
+    );
+  },
+};
+
+export const ruleTemplates: RuleCheck = {
+  name: "rule-templates",
+  description:
+    "An alert's labels and annotations are Go templates Prometheus parses: closed actions and blocks, known functions and variables.",
+  severity: "error",
+  check(rule) {
+    if (!isAlert(rule)) return [];
+    const problems: Problem[] = [];
+    for (const [field, map] of [
+      ["labels", rule.labels],
+      ["annotations", rule.annotations],
+    ] as const) {
+      for (const [name, text] of Object.entries(map)) {
+        const error = findTemplateError(text);
+        if (!error) continue;
+        const at = error.line > 1 ? `line ${error.line}, column ${error.column}` : `column ${error.column}`;
+        problems.push({ field: `${field}.${name}`, message: `template error at ${at}: ${error.message}` });
+      }
+    }
+    return problems;
   },
 };
 
@@ -464,7 +508,9 @@ export const CATALOGUE_RULE_CHECKS: readonly RuleCheck[] = [customerScope, sev1O
 
 export const RULE_CHECKS: readonly RuleCheck[] = [
   promqlSyntax,
+  promqlTypes,
   ruleDurations,
+  ruleTemplates,
   labelNames,
   recordingRuleFields,
   alertNamePrefixCheck,

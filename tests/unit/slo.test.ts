@@ -246,6 +246,23 @@ const cases: Case[] = [
     message: /^is not PromQL: syntax error at line 1, column \d+/,
   },
   {
+    name: "error_query that sums a range vector, which Prometheus refuses",
+    edit: (c) => {
+      events(c).error_query = 'sum(callsphere_tool_calls_total{status_code=~"5.."}[{{.window}}])';
+    },
+    path: "slos[1].sli.events.error_query",
+    message:
+      /^is not PromQL Prometheus loads: at line 1, column 5: expected type instant vector in aggregation expression "sum", got range vector$/,
+  },
+  {
+    name: "total_query that gives a range vector",
+    edit: (c) => {
+      events(c).total_query = "callsphere_tool_calls_total[{{.window}}]";
+    },
+    path: "slos[1].sli.events.total_query",
+    message: /^gives a range vector; the SLO's ratio needs an instant vector or a scalar$/,
+  },
+  {
     name: "total_query without the window placeholder",
     edit: (c) => {
       events(c).total_query = "sum(rate(callsphere_tool_calls_total[5m]))";
