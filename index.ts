@@ -14,8 +14,9 @@ const config = new pulumi.Config(PROJECT);
 const isConfigSecret =
   (pulumi.runtime as { isConfigSecret?: (key: string) => boolean }).isConfigSecret ?? (() => true);
 
+/** What the stack holds for a secret key of ours (`smtpPassword`) or of a provider (`pagerduty:token`). */
 function secretPresence(key: string): SecretPresence | undefined {
-  const fullKey = `${PROJECT}:${key}`;
+  const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
   const raw = pulumi.runtime.getConfig(fullKey);
   if (raw === undefined) return undefined;
   let fields: string[] | undefined;

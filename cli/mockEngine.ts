@@ -161,15 +161,19 @@ export async function runProgram(
   stack: string,
   config: Record<string, unknown>,
   secretKeys: Iterable<string>,
+  /** Other namespaces' config by full key (`pagerduty:token`), and which of it is secret. */
+  providers: { config?: Record<string, unknown>; secretKeys?: Iterable<string> } = {},
 ): Promise<ProgramRun> {
   const flat: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config)) {
-    flat[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  pulumi.runtime.setAllConfig(
-    flat,
-    [...secretKeys].map((key) => `${PROJECT}:${key}`),
-  );
+  const entries = [
+    ...Object.entries(config).map(([key, value]) => [`${PROJECT}:${key}`, value] as const),
+    ...Object.entries(providers.config ?? {}),
+  ];
+  for (const [key, value] of entries) flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+  pulumi.runtime.setAllConfig(flat, [
+    ...[...secretKeys].map((key) => `${PROJECT}:${key}`),
+    ...(providers.secretKeys ?? []),
+  ]);
 
   const resources: DeclaredResource[] = [];
   const parents = new Map<string, string>();

@@ -4,7 +4,7 @@
 // takes, the Kubernetes context and namespace. It exits 1 only for what it knows is wrong or
 // missing, never for what it could not check.
 
-import { managedByStack } from "../core/conventions";
+import { managedByStack, PROVIDER_SECRET_KEYS } from "../core/conventions";
 import { ValidationError } from "../core/errors";
 import { secretFindings, setCommand } from "../input/secrets";
 import { compileRouting } from "../pipeline/compile";
@@ -32,7 +32,7 @@ export interface Check {
   fix?: string;
 }
 
-const TOKEN_KEY = "pagerduty:token";
+const TOKEN_KEY = "pagerduty:token" satisfies keyof typeof PROVIDER_SECRET_KEYS;
 
 function usage(message: string): never {
   process.stderr.write(
@@ -74,7 +74,7 @@ function secretChecks(stack: string, stackFile: StackFile, needs: ReturnType<typ
   const inStack = stackFile.providerSecretKeys.has(TOKEN_KEY);
   const plainToken = TOKEN_KEY in stackFile.providerConfig && !inStack;
   const fromEnv = Boolean(process.env.PAGERDUTY_TOKEN);
-  const tokenFix = `pulumi config set --stack ${stack} --secret ${TOKEN_KEY} <token>`;
+  const tokenFix = setCommand(TOKEN_KEY, undefined, stack, PROVIDER_SECRET_KEYS[TOKEN_KEY]);
   checks.push(
     plainToken
       ? {

@@ -1,11 +1,12 @@
 // Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI would hand it to the program, without the CLI.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import yaml from "js-yaml";
 import { PROJECT } from "../core/conventions";
-import { ValidationError } from "../core/errors";
+import { joinPath, ValidationError } from "../core/errors";
 import type { SecretPresence } from "../input/secrets";
+import { parseYaml } from "../input/yamlFile";
 import { compileRouting } from "../pipeline/compile";
+import { allowFilesBeside, readTextFile } from "../pipeline/projectFiles";
 import type { AlertingPlan } from "../plan/plan";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -16,7 +17,7 @@ export interface StackFile {
   values: Record<string, unknown>;
   /** Keys whose value is, or contains, a Pulumi secret. */
   secretKeys: Set<string>;
-  /** For an object-valued secret key, the entries written in plain text beside the secret ones. */
+  /** For a secret key whose value is an object, the paths of the values in it written in plain text. */
   plainFields: Map<string, string[]>;
   /** Other namespaces' values (a provider's, like `pagerduty:serviceRegion`) by full key, secure leaves masked. */
   providerConfig: Record<string, unknown>;
@@ -52,15 +53,13 @@ export function readStackFile(file: string): StackFile {
       { file: name, path: "", message: `does not exist (stacks here: ${stacks.join(", ") || "none"})` },
     ]);
   }
-  let doc: unknown;
-  try {
-    doc = yaml.load(fs.readFileSync(file, "utf8"), { filename: name });
-  } catch (error) {
-    const mark = error instanceof yaml.YAMLException ? error.mark : undefined;
-    const where = mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : "";
-    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
-    throw new ValidationError([{ file: name, path: "", message: `is not valid YAML${where}: ${reason}` }]);
-  }
+  const text = readTextFile(file);
+  if (typeof text !== "string") throw new ValidationError([{ file: name, path: "", message: text.refused }]);
+  const loaded = parseYaml(name, text);
+  if (!loaded.ok) throw new ValidationError([{ file: name, path: "", message: loaded.message }]);
+  const doc = loaded.data;
+  // Its catalogues may live beside it, as those of a stack generated elsewhere do.
+  allowFilesBeside(file);
   const config = (doc as { config?: Record<string, unknown> } | undefined)?.config ?? {};
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
@@ -79,24 +78,27 @@ export function readStackFile(file: string): StackFile {
     values[key] = masked;
     if (!found.secret) continue;
     secretKeys.add(key);
-    if (value !== null && typeof value === "object" && !Array.isArray(value) && !isSecure(value)) {
-      const plain = Object.entries(value)
-        .filter(([, entry]) => !containsSecure(entry))
-        .map(([field]) => field);
-      if (plain.length > 0) plainFields.set(key, plain);
-    }
+    const plain = plainLeaves(value, []);
+    if (plain.length > 0) plainFields.set(key, plain);
   }
   return { file: name, values, secretKeys, plainFields, providerConfig, providerSecretKeys };
 }
 
-function containsSecure(value: unknown): boolean {
-  const found = { secret: false };
-  maskSecure(value, found);
-  return found.secret;
+/** The paths of the values written in plain text inside a value that holds secure ones. */
+function plainLeaves(value: unknown, at: (string | number)[]): string[] {
+  if (isSecure(value)) return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => plainLeaves(item, [...at, i]));
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) => plainLeaves(item, [...at, key]));
+  return at.length > 0 ? [joinPath(at)] : [];
 }
 
-/** What the stack file holds for a secret key, as the secret check reads it. */
+/** What the stack file holds for a secret key, ours or (`pagerduty:token`) a provider's, as the secret check reads it. */
 export function secretPresence(stackFile: StackFile, key: string): SecretPresence | undefined {
+  if (key.includes(":")) {
+    if (!Object.hasOwn(stackFile.providerConfig, key)) return undefined;
+    return { secret: stackFile.providerSecretKeys.has(key) };
+  }
   if (!Object.hasOwn(stackFile.values, key)) return undefined;
   const value = stackFile.values[key];
   const object = value !== null && typeof value === "object" && !Array.isArray(value);

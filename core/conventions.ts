@@ -159,6 +159,10 @@ export function pagerdutyKeyFile(receiver: string): string {
 export function slackWebhookFile(team: string): string {
   return `slack-${team}.url`;
 }
+/** The files a team's receivers can add to the Secret: its two PagerDuty services' keys, its Slack webhook. */
+export function teamSecretFiles(team: string): string[] {
+  return [pagerdutyKeyFile(team), pagerdutyKeyFile(receiverName(team, "sev1")), slackWebhookFile(team)];
+}
 export const SMTP_PASSWORD_FILE = "smtp-password";
 export const HEARTBEAT_TOKEN_FILE = "heartbeat-token";
 
@@ -216,6 +220,12 @@ export const SECRET_CONFIG_KEYS = {
   smtpPassword: "smtpPassword",
   heartbeatToken: "heartbeatToken",
 } as const;
+
+/**
+ * Secret config keys of other namespaces that `pulumi up` reads (the PagerDuty provider's API
+ * tokens): set in the stack file, each must be a Pulumi secret. Each with its value's placeholder.
+ */
+export const PROVIDER_SECRET_KEYS = { "pagerduty:token": "token", "pagerduty:userToken": "token" } as const;
 
 export const PROMETHEUS_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

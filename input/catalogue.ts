@@ -1,10 +1,10 @@
 // The alert catalogue: `alerts/<vertical>.yaml`, Prometheus rule groups plus our routing labels.
-import yaml from "js-yaml";
 import { z } from "zod";
 import { KEBAB_NAME } from "../core/conventions";
 import { type Issue, joinPath } from "../core/errors";
 import { zodIssues } from "../core/zodIssues";
 import { histogramsSchema, sloSchema } from "../slo/spec";
+import { parseYaml } from "./yamlFile";
 
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -46,15 +46,9 @@ export type CatalogueResult = { ok: true; catalogue: Catalogue } | { ok: false; 
 
 /** Parses one catalogue file's text. Structural problems come back as issues naming the file and path. */
 export function parseCatalogue(file: string, text: string): CatalogueResult {
-  let data: unknown;
-  try {
-    data = yaml.load(text, { filename: file });
-  } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
-    const mark = error instanceof yaml.YAMLException ? error.mark : undefined;
-    const where = mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : "";
-    return { ok: false, issues: [{ file, path: "", message: `is not valid YAML${where}: ${reason}` }] };
-  }
+  const loaded = parseYaml(file, text);
+  if (!loaded.ok) return { ok: false, issues: [{ file, path: "", message: loaded.message }] };
+  const data = loaded.data;
   const parsed = catalogueSchema.safeParse(data ?? {});
   if (!parsed.success) return { ok: false, issues: zodIssues(file, parsed.error, data) };
   for (const [g, grp] of parsed.data.groups.entries()) {

@@ -2,35 +2,18 @@
 import { z } from "zod";
 import { KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "../core/conventions";
 import { durationProblem, parseDuration } from "../core/duration";
+import { timeZoneProblem } from "./timeZones";
 
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
 
 // Building a formatter to ask costs milliseconds, and every member, rotation and tier names a zone.
-const timeZoneChecks = new Map<string, boolean>();
+const zoneProblems = new Map<string, string | undefined>();
 
-/**
- * An IANA zone spelled exactly as the tz database spells it. Alertmanager looks zones up with Go,
- * which is case-sensitive, while Intl would accept `america/new_york`.
- */
-export function isTimeZone(zone: string): boolean {
-  let known = timeZoneChecks.get(zone);
-  if (known === undefined) {
-    known = checkTimeZone(zone);
-    timeZoneChecks.set(zone, known);
-  }
-  return known;
-}
-
-function checkTimeZone(zone: string): boolean {
-  if (zone !== "UTC" && !zone.includes("/")) return false;
-  try {
-    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-    return resolved === zone || zone === "UTC" || Intl.supportedValuesOf("timeZone").includes(zone);
-  } catch {
-    return false;
-  }
+function cachedZoneProblem(zone: string): string | undefined {
+  if (!zoneProblems.has(zone)) zoneProblems.set(zone, timeZoneProblem(zone));
+  return zoneProblems.get(zone);
 }
 
 /** An http or https URL with a host. Go reads `http:host` as a URL without one, so the slashes are required. */
@@ -45,7 +28,11 @@ function isHttpUrl(text: string): boolean {
 
 const id = z.string().regex(KEBAB_NAME, "must be lower-case kebab-case, like ai-eng");
 const email = z.string().regex(EMAIL, "is not an e-mail address");
-const timeZone = z.string().refine(isTimeZone, "is not an IANA time zone (use e.g. America/New_York or UTC)");
+/** A zone both Alertmanager and PagerDuty take (input/timeZones.ts); the message names which does not. */
+const timeZone = z.string().superRefine((zone, context) => {
+  const problem = cachedZoneProblem(zone);
+  if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
 const duration = z.string().superRefine((text, context) => {
   const problem = durationProblem(text);
   if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
@@ -194,7 +181,10 @@ const alertmanager = z
 const emailSettings = z
   .object({
     from: email,
-    smarthost: z.string().regex(/^[^\s:]+:\d+$/, "must be host:port"),
+    smarthost: z
+      .string()
+      // A user in it is allowed here so that the credentials check refuses it without echoing it.
+      .regex(/^(?:[^\s@]*@)?[^\s:@]+:\d+$/, "must be host:port"),
     authUsername: z.string().min(1),
     requireTls: z.boolean().default(true),
   })

@@ -39,6 +39,7 @@ import { symptomOwnerProblems, VERTICAL_CHECKS } from "./checks/vertical";
 import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
 import { customerTiersGroup } from "./customerTiers";
 import { parseRuleTests } from "./ruleTests";
+import type { FileText } from "./yamlFile";
 
 export interface Vertical {
   id: string;
@@ -76,7 +77,7 @@ export interface ModelInput {
   /** Raw config values by key, without the `agent-alert-routing:` namespace. */
   config: Record<string, unknown>;
   /** Reads a catalogue file relative to the project root; undefined when it does not exist. */
-  readFile: (path: string) => string | undefined;
+  readFile: (path: string) => FileText;
 }
 
 const NAMESPACE = `${PROJECT}:`;
@@ -284,12 +285,11 @@ export function buildModel(input: ModelInput): AlertingModel {
   const verticals: Vertical[] = [];
   config.verticals.forEach((vertical, i) => {
     const text = input.readFile(vertical.catalogue);
-    if (text === undefined) {
-      issues.add(
-        input.stackFile,
-        `${NAMESPACE}verticals[${i}].catalogue`,
-        `"${vertical.catalogue}" does not exist`,
-      );
+    if (typeof text !== "string") {
+      const at = `${NAMESPACE}verticals[${i}].catalogue`;
+      if (text === undefined) issues.add(input.stackFile, at, `"${vertical.catalogue}" does not exist`);
+      else if (text.of === "path") issues.add(input.stackFile, at, `"${vertical.catalogue}" ${text.refused}`);
+      else issues.add(vertical.catalogue, "", text.refused);
       return;
     }
     const result = parseCatalogue(vertical.catalogue, text);
@@ -308,7 +308,8 @@ export function buildModel(input: ModelInput): AlertingModel {
     );
     const testsFile = catalogueTestsFile(vertical.catalogue);
     const testsText = input.readFile(testsFile);
-    if (testsText !== undefined) {
+    if (typeof testsText === "object") issues.add(testsFile, "", testsText.refused);
+    else if (testsText !== undefined) {
       const tests = parseRuleTests(testsFile, testsText, alertsOf(built));
       if (tests.ok) built.ruleTests = tests.groups;
       else for (const issue of tests.issues) issues.add(issue.file, issue.path, issue.message);

@@ -1,12 +1,12 @@
 // Behaviour tests of a vertical's rules, in `promtool test rules` format: the hand-written cases of
 // `alerts/tests/<vertical>.yaml`, validated here, and the file the render writes beside the rule file.
-import yaml from "js-yaml";
 import { z } from "zod";
 import { PROMETHEUS_NAME, WATCHDOG_ALERT } from "../core/conventions";
 import { durationProblem } from "../core/duration";
 import { type Issue, joinPath } from "../core/errors";
 import type { Alert, PromtoolTestGroup, RuleGroup } from "../core/rules";
 import { zodIssues } from "../core/zodIssues";
+import { parseYaml } from "./yamlFile";
 
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -62,13 +62,9 @@ export type RuleTestsResult = { ok: true; groups: RuleTestGroup[] } | { ok: fals
 
 /** Parses and checks a hand-written tests file against the alerts its vertical defines. */
 export function parseRuleTests(file: string, text: string, alerts: readonly Alert[]): RuleTestsResult {
-  let data: unknown;
-  try {
-    data = yaml.load(text, { filename: file });
-  } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
-    return { ok: false, issues: [{ file, path: "", message: `is not valid YAML: ${reason}` }] };
-  }
+  const loaded = parseYaml(file, text);
+  if (!loaded.ok) return { ok: false, issues: [{ file, path: "", message: loaded.message }] };
+  const data = loaded.data;
   const collected: Issue[] = [];
   const add = (path: string, message: string) => collected.push({ file, path, message });
   if (data !== null && typeof data === "object") {

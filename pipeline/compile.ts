@@ -5,6 +5,7 @@ import type { AmConfig } from "../alertmanager/types";
 import { ValidationError } from "../core/errors";
 import { type AlertingModel, buildModel } from "../input/model";
 import { checkSecrets, type SecretPresence, withoutSecretKeys } from "../input/secrets";
+import type { FileText } from "../input/yamlFile";
 import { type AlertingPlan, buildPlan } from "../plan/plan";
 import { policyConfigFor } from "../policies/config";
 import type { PolicyConfig } from "../policies/run";
@@ -24,7 +25,7 @@ export interface StackInput {
   /** Config values by key, without the project's namespace; secret keys are left out unread. */
   config: Record<string, unknown>;
   /** Reads a catalogue relative to the project root; the project's own files by default. */
-  readFile?: (file: string) => string | undefined;
+  readFile?: (file: string) => FileText;
 }
 
 /** The routing half: what `npm run route` needs, with every problem of the input found. */

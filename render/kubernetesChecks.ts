@@ -3,40 +3,12 @@
 // schema. Each problem names the vertical (or the config key) and the field.
 import { CONFIG_KEYS, PROJECT } from "../core/conventions";
 import { type Issue, IssueList, ValidationError } from "../core/errors";
+import { DNS_LABEL, labelKeyProblem, labelValueProblem, nameProblem } from "../core/kubernetesNames";
 import type { AlertingModel } from "../input/model";
 import type { KubernetesObjects, ObjectMeta } from "./kubernetes";
 
 /** Kubernetes rejects a ConfigMap or Secret whose data exceeds this. */
 export const OBJECT_LIMIT_BYTES = 1024 * 1024;
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-export function nameProblem(name: string): string | undefined {
-  if (name.length > 253) return `is ${name.length} characters; Kubernetes allows 253`;
-  if (!DNS_SUBDOMAIN.test(name))
-    return "is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')";
-  return undefined;
-}
-
-export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf("/");
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
-    return "has a prefix that is not a DNS subdomain";
-  }
-  if (name.length > 63 || !LABEL_NAME.test(name)) return "is not a valid label name (63 characters at most)";
-  return undefined;
-}
-
-export function labelValueProblem(value: string): string | undefined {
-  if (value === "") return undefined;
-  if (value.length > 63) return `is ${value.length} characters; a label value allows 63`;
-  if (!LABEL_NAME.test(value)) return "is not a valid label value (letters, digits, '-', '_', '.')";
-  return undefined;
-}
 
 function dataBytes(data: Record<string, string>): number {
   return Object.entries(data).reduce(
@@ -59,19 +31,29 @@ export function checkKubernetesObjects(model: AlertingModel, objects: Kubernetes
       `"${namespace}" is not a valid namespace name (63 characters at most)`,
     );
   }
-  const checkMeta = (meta: ObjectMeta, kind: string, where: string, vertical?: string) => {
+  /** `labelPath` says where a label comes from when it is not from `where`. */
+  const checkMeta = (
+    meta: ObjectMeta,
+    kind: string,
+    where: string,
+    vertical?: string,
+    labelPath: (key: string) => string = () => where,
+  ) => {
     const prefix = vertical ? `vertical "${vertical}": ` : "";
     const problem = nameProblem(meta.name);
     if (problem) issues.add(file, where, `${prefix}${kind} name "${meta.name}" ${problem}`);
     for (const [key, value] of Object.entries(meta.labels)) {
+      const at = labelPath(key);
       const keyProblem = labelKeyProblem(key);
-      if (keyProblem) issues.add(file, where, `${prefix}${kind} ${meta.name}: label "${key}" ${keyProblem}`);
+      if (keyProblem) issues.add(file, at, `${prefix}${kind} ${meta.name}: label "${key}" ${keyProblem}`);
       const valueProblem = labelValueProblem(value);
       if (valueProblem)
-        issues.add(file, where, `${prefix}${kind} ${meta.name}: label ${key}="${value}" ${valueProblem}`);
+        issues.add(file, at, `${prefix}${kind} ${meta.name}: label ${key}="${value}" ${valueProblem}`);
     }
   };
   const kubernetesPath = `${PROJECT}:${CONFIG_KEYS.kubernetes}`;
+  const selectorPath = `${kubernetesPath}.ruleSelectorLabels`;
+  const selectorLabels = model.config.kubernetes.ruleSelectorLabels;
   for (const map of objects.ruleConfigMaps) {
     checkMeta(map.metadata, "ConfigMap", verticalPath(map.vertical), map.vertical);
     const bytes = dataBytes(map.data);
@@ -83,8 +65,12 @@ export function checkKubernetesObjects(model: AlertingModel, objects: Kubernetes
       );
     }
   }
-  for (const rule of objects.prometheusRules)
-    checkMeta(rule.metadata, "PrometheusRule", `${kubernetesPath}.ruleSelectorLabels`, rule.vertical);
+  // A PrometheusRule's name and vertical label come from its vertical; the selector's labels from the config.
+  for (const rule of objects.prometheusRules) {
+    checkMeta(rule.metadata, "PrometheusRule", verticalPath(rule.vertical), rule.vertical, (key) =>
+      Object.hasOwn(selectorLabels, key) ? selectorPath : verticalPath(rule.vertical),
+    );
+  }
   for (const [kind, object] of [
     ["ConfigMap", objects.alertmanagerConfigMap],
     ["Secret", objects.alertmanagerConfigSecret],

@@ -1,16 +1,20 @@
-// The checks of the stack config beyond its schema: references between its sections, and names
-// that would collide once rendered. Each field is a path under the project's namespace.
+// The checks of the stack config beyond its schema: references between its sections, names that
+// would collide or break Kubernetes' limits once rendered, and (credentials.ts) credentials in URLs.
+// Each field is a path under the project's namespace.
 
 import { clockMinutes } from "../../alertmanager/timeIntervals";
-import { ALERTING_RULE_FILE, CONFIG_KEYS, RECEIVER_QUALIFIERS } from "../../core/conventions";
+import {
+  ALERTING_RULE_FILE,
+  CONFIG_KEYS,
+  RECEIVER_QUALIFIERS,
+  teamSecretFiles,
+  VERTICAL_LABEL,
+} from "../../core/conventions";
 import { joinPath } from "../../core/errors";
+import { dataKeyProblem, labelValueProblem } from "../../core/kubernetesNames";
 import type { StackConfig } from "../config";
-import type { Problem } from "./types";
-
-export interface ConfigCheck {
-  name: string;
-  check(config: StackConfig): Problem[];
-}
+import { noCredentialsInUrls } from "./credentials";
+import type { ConfigCheck } from "./types";
 
 const at = (...parts: (string | number)[]) => joinPath(parts);
 const teamIds = (config: StackConfig) => config.teams.map((team) => team.id);
@@ -145,6 +149,40 @@ export const defaultTierReplaced: ConfigCheck = {
     ),
 };
 
+/**
+ * A vertical's id is the value of its rule objects' vertical label, which Kubernetes caps at 63; the
+ * objects' names (`agent-alert-routing-rules-<id>-<n>`) then stay far under their 253.
+ */
+export const verticalIdsFitKubernetes: ConfigCheck = {
+  name: "vertical-ids-fit-kubernetes",
+  check: (config) =>
+    config.verticals.flatMap((vertical, i) => {
+      const problem = labelValueProblem(vertical.id);
+      if (!problem) return [];
+      const message = `is too long for Kubernetes: as the label ${VERTICAL_LABEL} of its rule objects it ${problem}`;
+      return [{ field: at("verticals", i, "id"), message }];
+    }),
+};
+
+/** A team's id is in the names of its files in the key Secret, whose keys Kubernetes caps at 253. */
+export const teamIdsFitSecretKeys: ConfigCheck = {
+  name: "team-ids-fit-secret-keys",
+  check: (config) =>
+    config.teams.flatMap((team, i) => {
+      const found = teamSecretFiles(team.id)
+        .map((file) => ({ file, problem: dataKeyProblem(file) }))
+        .find(({ problem }) => problem);
+      if (!found) return [];
+      const file = found.file.replace(team.id, "<id>");
+      return [
+        {
+          field: at("teams", i, "id"),
+          message: `is too long for Kubernetes: its file ${file} in Alertmanager's key Secret ${found.problem}`,
+        },
+      ];
+    }),
+};
+
 export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   uniqueTeams,
   teamIdsAvoidQualifiers,
@@ -155,4 +193,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   alertingFileFree,
   verticalTiers,
   defaultTierReplaced,
+  verticalIdsFitKubernetes,
+  teamIdsFitSecretKeys,
+  noCredentialsInUrls,
 ];

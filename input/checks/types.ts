@@ -3,6 +3,7 @@
 // reads back from the declared objects, whatever form the engine hands them in.
 import type { Owners } from "../../core/ownership";
 import type { AlertScope, RenderedRule } from "../../core/rules";
+import type { StackConfig } from "../config";
 
 /** `error` stops validation and is mandatory in the pack; `warning` is printed and advisory. */
 export type CheckSeverity = "error" | "warning";
@@ -90,4 +91,10 @@ export function ruleSubject(rule: RenderedRule & { scope?: AlertScope }, vertica
     vertical,
     scope: rule.scope,
   };
+}
+
+/** A check of the stack config beyond its schema; each problem's field is a path under the namespace. */
+export interface ConfigCheck {
+  name: string;
+  check(config: StackConfig): Problem[];
 }

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import yaml from "js-yaml";
 import { replaceDir } from "../../cli/render";
-import { PROJECT_DIR, runCli, tempDir } from "../support/tools";
+import { cliCommand, PROJECT_DIR, run, runCli, tempDir } from "../support/tools";
 
 const prod = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as {
   config: Record<string, unknown>;
@@ -15,18 +15,44 @@ function render(args: string[]) {
   return runCli("render", [...args]);
 }
 
+/** The render in a heap of 256 MB: a file that would expand past it must be refused first. */
+function renderInSmallHeap(args: string[]) {
+  const [node, script] = cliCommand("render");
+  return run(node, ["--max-old-space-size=256", ...script, ...args]);
+}
+
+/** A "billion laughs": nine levels of nine aliases each, 9^9 leaves once expanded. */
+function aliasBomb(indent: string): string {
+  const names = "abcdefghi";
+  const lines = [`${indent}a: &a [x, x, x, x, x, x, x, x, x]`];
+  for (let i = 1; i < names.length; i++)
+    lines.push(
+      `${indent}${names[i]}: &${names[i]} [${Array(9)
+        .fill(`*${names[i - 1]}`)
+        .join(", ")}]`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
 /** Writes a stack file: prod's config with `change` applied, under a temporary folder. */
 function stackFile(
   stack: string,
   change: (config: Record<string, unknown>) => void,
+  dir = tempDir("render-cli"),
 ): { dir: string; file: string } {
-  const dir = tempDir("render-cli");
   const config = structuredClone(prod.config);
   change(config);
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   fs.writeFileSync(file, yaml.dump({ config }));
   return { dir, file };
 }
+
+function setCatalogue(config: Record<string, unknown>, vertical: string, catalogue: string): void {
+  const verticals = config["agent-alert-routing:verticals"] as { id: string; catalogue: string }[];
+  (verticals.find((candidate) => candidate.id === vertical) as { catalogue: string }).catalogue = catalogue;
+}
+
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 function assertCleanFailure(result: ReturnType<typeof render>, message: RegExp): void {
   assert.equal(result.status, 1, result.stdout + result.stderr);
@@ -59,14 +85,20 @@ type Catalogue = {
  * the alert `alert` sits in the copy.
  */
 function salesEdited(stack: string, edit: (catalogue: Catalogue) => void) {
-  const catalogue = path.join(tempDir("render-catalogue"), "sales.yaml");
+  // Beside the stack file: a catalogue may not lie outside the project or the stack file's folder.
+  const dir = tempDir("render-cli");
+  const catalogue = path.join(dir, "sales.yaml");
   const doc = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "alerts", "sales.yaml"), "utf8")) as Catalogue;
   edit(doc);
   fs.writeFileSync(catalogue, yaml.dump(doc));
-  const { file } = stackFile(stack, (config) => {
-    const verticals = config["agent-alert-routing:verticals"] as { id: string; catalogue: string }[];
-    (verticals.find((vertical) => vertical.id === "sales") as { catalogue: string }).catalogue = catalogue;
-  });
+  const { file } = stackFile(
+    stack,
+    (config) => {
+      const verticals = config["agent-alert-routing:verticals"] as { id: string; catalogue: string }[];
+      (verticals.find((vertical) => vertical.id === "sales") as { catalogue: string }).catalogue = catalogue;
+    },
+    dir,
+  );
   return { file, catalogue };
 }
 
@@ -134,17 +166,59 @@ describe("npm run render", () => {
     assert.ok(!fs.existsSync(path.join(out, "halfplain")));
   });
 
+  it("rejects a plain value in a secret map that no team needs, naming it", () => {
+    const { file } = stackFile("stray", (config) => {
+      const secure = { secure: "v1:c3RhbmQtaW4=" };
+      const teams = config["agent-alert-routing:teams"] as { id: string }[];
+      config["agent-alert-routing:slackWebhookUrls"] = {
+        ...Object.fromEntries(teams.map((team) => [team.id, secure])),
+        retired: "https://hooks.slack.example/T000/B000/ZZZZ",
+      };
+    });
+    const result = render(["--stack", "stray", "--config", file, "--out", tempDir("render-out")]);
+    assertCleanFailure(
+      result,
+      /^Pulumi\.stray\.yaml: agent-alert-routing:slackWebhookUrls\.retired: must be a Pulumi secret; set it again with `pulumi config set --secret --path 'slackWebhookUrls\.retired' <value>`$/m,
+    );
+    assert.doesNotMatch(result.stderr, /hooks\.slack\.example/, "the error must not echo the secret");
+  });
+
+  it("rejects the PagerDuty token written as plain text, with the command that sets it as a secret", () => {
+    const { file } = stackFile("plaintoken", (config) => {
+      config["pagerduty:token"] = "u+PlainTokenValue";
+    });
+    const result = render(["--stack", "plaintoken", "--config", file, "--out", tempDir("render-out")]);
+    assertCleanFailure(
+      result,
+      /^Pulumi\.plaintoken\.yaml: pagerduty:token: must be a Pulumi secret; set it again with `pulumi config set --secret pagerduty:token <token>`$/m,
+    );
+    assert.doesNotMatch(result.stderr, /PlainTokenValue/, "the error must not echo the token");
+  });
+
+  it("rejects a credential in the heartbeat URL, pointing at the secret that holds it, and writes nothing", () => {
+    const { file } = stackFile("hbtoken", (config) => {
+      const alertmanager = config["agent-alert-routing:alertmanager"] as { heartbeat: { url: string } };
+      alertmanager.heartbeat.url = "https://heartbeat.example/ping?token=SeCrEtToKeN";
+    });
+    const out = tempDir("render-out");
+    const result = render(["--stack", "hbtoken", "--config", file, "--out", out]);
+    assertCleanFailure(
+      result,
+      /^Pulumi\.hbtoken\.yaml: agent-alert-routing:alertmanager\.heartbeat\.url: carries a credential \(the query parameter token\), .*put the token in the secret heartbeatToken/m,
+    );
+    assert.doesNotMatch(result.stderr, /SeCrEtToKeN/, "the error must not echo the token");
+    assert.deepEqual(fs.readdirSync(out), []);
+  });
+
   it("names the catalogue file, path and field of a bad alert", () => {
-    const { dir } = stackFile("unused", () => undefined);
+    // A catalogue may live beside its stack file, outside the project.
+    const dir = tempDir("render-cli");
     const catalogue = path.join(dir, "sales.yaml");
     const text = fs
       .readFileSync(path.join(PROJECT_DIR, "alerts", "sales.yaml"), "utf8")
       .replace("alert_type: model", "alert_type: modle");
     fs.writeFileSync(catalogue, text);
-    const { file } = stackFile("badalert", (config) => {
-      const verticals = config["agent-alert-routing:verticals"] as { id: string; catalogue: string }[];
-      (verticals.find((vertical) => vertical.id === "sales") as { catalogue: string }).catalogue = catalogue;
-    });
+    const { file } = stackFile("badalert", (config) => setCatalogue(config, "sales", catalogue), dir);
     const result = render(["--stack", "badalert", "--config", file, "--out", tempDir("render-out")]);
     assertCleanFailure(
       result,
@@ -245,6 +319,51 @@ describe("npm run render", () => {
     ]);
     assert.throws(() => replaceDir(dir, files), /ENOTDIR|EEXIST/);
     assert.deepEqual(snapshot(out), before);
+  });
+
+  it("refuses an alias bomb in the stack file, naming it, in a small heap", () => {
+    const { file } = stackFile("laughs", () => undefined);
+    fs.appendFileSync(file, `  agent-alert-routing:laughs:\n${aliasBomb("    ")}`);
+    assertCleanFailure(
+      renderInSmallHeap(["--stack", "laughs", "--config", file, "--out", tempDir("render-out")]),
+      /^Pulumi\.laughs\.yaml: has aliases that would expand it beyond 1 MiB, the most a file may hold/m,
+    );
+  });
+
+  it("refuses an alias bomb in a catalogue, naming it, in a small heap", () => {
+    const dir = tempDir("render-cli");
+    const catalogue = path.join(dir, "sales.yaml");
+    const sales = fs.readFileSync(path.join(PROJECT_DIR, "alerts", "sales.yaml"), "utf8");
+    fs.writeFileSync(catalogue, `${sales}x-laughs:\n${aliasBomb("  ")}`);
+    const { file } = stackFile("catlaughs", (config) => setCatalogue(config, "sales", catalogue), dir);
+    assertCleanFailure(
+      renderInSmallHeap(["--stack", "catlaughs", "--config", file, "--out", tempDir("render-out")]),
+      new RegExp(`^${literal(catalogue)}: has aliases that would expand it beyond 1 MiB`, "m"),
+    );
+  });
+
+  it("refuses a catalogue that is a directory, or outside the project and the stack file's directory", () => {
+    const cases: [string, RegExp][] = [
+      [
+        "alerts",
+        /^Pulumi\.dircat\.yaml: agent-alert-routing:verticals\[\d+\]\.catalogue: "alerts" is a directory, not a file$/m,
+      ],
+      [
+        "../outside.yaml",
+        /^Pulumi\.dircat\.yaml: agent-alert-routing:verticals\[\d+\]\.catalogue: "\.\.\/outside\.yaml" is outside the project/m,
+      ],
+      [
+        path.join(tempDir("render-cli"), "elsewhere.yaml"),
+        /^Pulumi\.dircat\.yaml: agent-alert-routing:verticals\[\d+\]\.catalogue: "\/.*\/elsewhere\.yaml" is outside the project/m,
+      ],
+    ];
+    for (const [catalogue, message] of cases) {
+      const { file } = stackFile("dircat", (config) => setCatalogue(config, "sales", catalogue));
+      assertCleanFailure(
+        render(["--stack", "dircat", "--config", file, "--out", tempDir("render-out")]),
+        message,
+      );
+    }
   });
 
   it("rejects unknown arguments with usage", () => {

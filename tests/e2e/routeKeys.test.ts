@@ -207,9 +207,18 @@ function startRenders(): void {
     cumulative.map((doc, i) => {
       // Each render finds production's route keys as "the previous render", so it warns about
       // any route of the running config that the change loses.
-      const out = path.join(h.dir, `step-${i}`, "e2e");
+      const step = path.join(h.dir, `step-${i}`);
+      const out = path.join(step, "e2e");
       fs.mkdirSync(out, { recursive: true });
       fs.copyFileSync(initial, path.join(out, "route-keys.json"));
+      // A catalogue outside the project lives beside the stack file that names it.
+      for (const vertical of verticalsOf(doc)) {
+        const file = String(vertical.catalogue);
+        if (!path.isAbsolute(file)) continue;
+        const copy = path.join(step, path.basename(file));
+        fs.copyFileSync(file, copy);
+        vertical.catalogue = copy;
+      }
       return h.render(doc, `step-${i}`);
     }),
   );

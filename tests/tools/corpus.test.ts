@@ -203,8 +203,12 @@ const prodFile = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.y
 };
 
 /** `npm run render` on prod with the case's change: exit 1, one line naming file, path and field, nothing written. */
-function renderCli(c: Case, changeConfig: (config: Doc) => void, line: (stackFile: string) => string): void {
-  const dir = tempDir("corpus-cli");
+function renderCli(
+  c: Case,
+  changeConfig: (config: Doc) => void,
+  line: (stackFile: string) => string,
+  dir = tempDir("corpus-cli"),
+): void {
   const config = structuredClone(prodFile.config);
   changeConfig(config);
   const stackFile = path.join(dir, "Pulumi.corpus.yaml");
@@ -222,7 +226,9 @@ describe("npm run render refuses the cases of the issue, before declaring anythi
   for (const c of corpus.rules.filter((candidate) => candidate.cli)) {
     it(c.name, () => {
       const located = changedCatalogue(c);
-      const catalogue = path.join(tempDir("corpus-catalogue"), path.basename(located.file));
+      // Beside the stack file: a catalogue may not lie outside the project or the stack file's folder.
+      const dir = tempDir("corpus-cli");
+      const catalogue = path.join(dir, path.basename(located.file));
       fs.writeFileSync(catalogue, yaml.dump(located.doc));
       renderCli(
         c,
@@ -232,6 +238,7 @@ describe("npm run render refuses the cases of the issue, before declaring anythi
           (vertical as { catalogue: string }).catalogue = catalogue;
         },
         () => `${catalogue}: ${rulePath(c, located)}`,
+        dir,
       );
     });
   }

@@ -1,8 +1,6 @@
 // Kubernetes delivery: objects per mode, shards under the limit and stable, names and labels by
 // Kubernetes' rules, and PrometheusRule objects against prometheus-operator's CRD schema.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { describe, it } from "node:test";
 import { ValidationError } from "../../core/errors";
 import { buildModel } from "../../input/model";
@@ -16,7 +14,7 @@ import {
 } from "../../render/kubernetesChecks";
 import { type RuleShard, ShardError, shardRuleFile } from "../../render/shards";
 import { stackInput } from "../support/stack";
-import { PROJECT_DIR } from "../support/tools";
+import { validationErrorOf } from "./fixtures";
 
 function stack(
   mode: string,
@@ -149,34 +147,31 @@ describe("checks before declaring", () => {
     await validatePrometheusRules(model, objects);
   });
 
-  it("a vertical id too long for a label value is refused, naming the vertical's config field", () => {
+  // The input refuses such an id first (tests/unit/validation.test.ts); this check stands behind it.
+  it("a PrometheusRule's label problems are reported at the vertical or the selector labels they come from", () => {
     const long = "a".repeat(70);
-    const salon = readFileSync(path.join(PROJECT_DIR, "alerts", "salon.yaml"), "utf8");
-    // Salon's rules moved to the long vertical, which keeps healthcare's namespace.
-    const catalogue = salon
-      .replaceAll("Salon", `A${"a".repeat(69)}`)
-      .replaceAll('namespace="salon"', 'namespace="healthcare"')
-      .replaceAll('"salon"', `"${long}"`);
-    const { model, objects } = stack(
-      "configmap",
-      (config) => {
-        const verticals = config.verticals as unknown as { id: string; catalogue: string }[];
-        verticals[0].id = long;
-        verticals[0].catalogue = "alerts/long.yaml";
-      },
-      { "alerts/long.yaml": catalogue },
+    const { model, plan } = stack("operator", (config) => {
+      config.kubernetes.ruleSelectorLabels = { release: "kube-prometheus-stack", "bad key!": "x" };
+    });
+    const renamed = plan.ruleFiles.map((file, i) => (i === 0 ? { ...file, vertical: long } : file));
+    model.verticals[0].id = long;
+    const objects = kubernetesObjects({ ...plan, ruleFiles: renamed }, renderAlertmanagerYaml(plan));
+    const error = validationErrorOf(() => checkKubernetesObjects(model, objects));
+    const at = (path: string, message: RegExp) =>
+      assert.ok(
+        error.issues.some((issue) => issue.path === path && message.test(issue.message)),
+        `nothing at ${path} matching ${message}:\n${error.message}`,
+      );
+    at(
+      "agent-alert-routing:verticals[0].id",
+      /PrometheusRule agent-alert-routing-a+-0: label agent-alert-routing\/vertical="a+" is 70 characters; a label value allows 63/,
     );
-    assert.throws(
-      () => checkKubernetesObjects(model, objects),
-      (error: unknown) =>
-        error instanceof ValidationError &&
-        error.issues.some(
-          (issue) =>
-            issue.path === "agent-alert-routing:verticals[0].id" &&
-            /label agent-alert-routing\/vertical="a+" is 70 characters; a label value allows 63/.test(
-              issue.message,
-            ),
-        ),
+    at("agent-alert-routing:kubernetes.ruleSelectorLabels", /label "bad key!" is not a valid label name/);
+    assert.ok(
+      !error.issues.some(
+        (issue) => issue.path.endsWith("ruleSelectorLabels") && issue.message.includes("/vertical="),
+      ),
+      "the vertical's label is not the selector's",
     );
   });
 

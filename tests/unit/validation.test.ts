@@ -9,10 +9,12 @@ import { type Alert, alertsOf } from "../../core/rules";
 import { buildModel } from "../../input/model";
 import type { SecretRef } from "../../input/secrets";
 import { checkSecrets, type SecretPresence, secretFindings } from "../../input/secrets";
+import { timeZoneProblem } from "../../input/timeZones";
 import {
   assertHasIssue,
   assertRejects,
   baseCatalogue,
+  baseCatalogueTexts,
   baseConfig,
   buildErrors,
   buildOk,
@@ -677,6 +679,10 @@ function set(
   return { name, edit: (config) => setIn(config, keys, value), path, message };
 }
 
+/** A case that sets the business tier's time zone, which both Alertmanager and PagerDuty read. */
+const tierZone = (name: string, zone: string, message: RegExp): ConfigCase =>
+  set(name, ["tiers", "business", "timeZone"], zone, "tiers.business.timeZone", message);
+
 const configCases: ConfigCase[] = [
   set(
     "malformed member e-mail",
@@ -704,29 +710,62 @@ const configCases: ConfigCase[] = [
     ["teams", 1, "members", 0, "timeZone"],
     "Mars/Olympus_Mons",
     "teams[1].members[0].timeZone",
-    /^"Mars\/Olympus_Mons" is not an IANA time zone/,
+    /^"Mars\/Olympus_Mons" is not a time zone of the tz database, spelled as it spells it \(use e\.g\. America\/New_York, Europe\/London or Etc\/UTC\)$/,
   ),
   set(
     "member time zone that is an abbreviation",
     ["teams", 1, "members", 1, "timeZone"],
     "PST",
     "teams[1].members[1].timeZone",
-    /^"PST" is not an IANA time zone/,
+    /^"PST" is not a time zone of the tz database/,
   ),
-  set(
+  tierZone(
     "unknown business tier time zone",
-    ["tiers", "business", "timeZone"],
     "America/Gotham",
-    "tiers.business.timeZone",
-    /^"America\/Gotham" is not an IANA time zone/,
+    /^"America\/Gotham" is not a time zone of the tz database/,
   ),
   // Intl accepts any case, but Alertmanager (Go's time.LoadLocation) and PagerDuty need the exact name.
-  set(
+  tierZone(
     "business tier time zone in the wrong case",
-    ["tiers", "business", "timeZone"],
     "america/new_york",
-    "tiers.business.timeZone",
-    /^"america\/new_york" is not an IANA time zone/,
+    /^"america\/new_york" is not a time zone of the tz database, spelled as it spells it/,
+  ),
+  tierZone(
+    "a time zone with one letter in the wrong case",
+    "America/New_york",
+    /^"America\/New_york" is not a time zone of the tz database, spelled as it spells it/,
+  ),
+  tierZone(
+    "a tz database link in the wrong case",
+    "US/eastern",
+    /^"US\/eastern" is not a time zone of the tz database, spelled as it spells it/,
+  ),
+  // Alertmanager (Go's tz database) takes these; PagerDuty takes only the zones of its list.
+  set(
+    "a member time zone of the tz database that PagerDuty does not take (EST5EDT)",
+    ["teams", 1, "members", 0, "timeZone"],
+    "EST5EDT",
+    "teams[1].members[0].timeZone",
+    /^"EST5EDT" is a tz database zone, which Alertmanager takes, but PagerDuty does not; write the same zone as America\/New_York$/,
+  ),
+  tierZone(
+    "a business tier in UTC, which PagerDuty spells Etc/UTC",
+    "UTC",
+    /^"UTC" is a tz database zone, which Alertmanager takes, but PagerDuty does not; write the same zone as Etc\/UTC$/,
+  ),
+  set(
+    "a rotation time zone PagerDuty spells otherwise (Europe/Kyiv)",
+    ["teams", 0, "rotation", "timeZone"],
+    "Europe/Kyiv",
+    "teams[0].rotation.timeZone",
+    /^"Europe\/Kyiv" is a tz database zone, which Alertmanager takes, but PagerDuty does not; write the same zone as Europe\/Kiev$/,
+  ),
+  set(
+    "a tz database zone PagerDuty has no name for (Pacific/Kiritimati)",
+    ["teams", 1, "members", 0, "timeZone"],
+    "Pacific/Kiritimati",
+    "teams[1].members[0].timeZone",
+    /^"Pacific\/Kiritimati" is a tz database zone, which Alertmanager takes, but PagerDuty does not; use one of its list, e\.g\. America\/New_York, Europe\/London or Etc\/UTC$/,
   ),
   set(
     "vertical selling an unknown tier",
@@ -837,6 +876,82 @@ const configCases: ConfigCase[] = [
     "funday",
     "tiers.business.days[2]",
     /^"funday" is not one of monday, tuesday, wednesday, thursday, friday, saturday, sunday$/,
+  ),
+  set(
+    "a vertical id longer than a Kubernetes label value, which its rule objects carry",
+    ["verticals", 1, "id"],
+    `r${"e".repeat(63)}`,
+    "verticals[1].id",
+    /^is too long for Kubernetes: as the label agent-alert-routing\/vertical of its rule objects it is 64 characters; a label value allows 63$/,
+  ),
+  {
+    name: "a team id that makes its SEV1 key file longer than a Secret's key",
+    edit: (config) => {
+      const teams = config.teams as { id: string }[];
+      teams.push({ ...structuredClone(teams[1]), id: `t${"e".repeat(234)}` });
+    },
+    path: "teams[6].id",
+    message:
+      /^is too long for Kubernetes: its file pagerduty-<id>-sev1\.key in Alertmanager's key Secret is 254 characters; a Secret's key allows 253$/,
+  },
+  set(
+    "a heartbeat URL with a user name and password",
+    ["alertmanager", "heartbeat", "url"],
+    "https://ops:hunter2@heartbeat.example/ping",
+    "alertmanager.heartbeat.url",
+    /^carries a credential \(a user name and password\), which the program would write in plain text to the files it renders \(alertmanager\.yaml, summary\.md\) and the stack's state; put the token in the secret heartbeatToken, which Alertmanager sends as a bearer token \(`pulumi config set --secret heartbeatToken <value>`\)$/,
+  ),
+  set(
+    "a heartbeat URL with a token in its query",
+    ["alertmanager", "heartbeat", "url"],
+    "https://heartbeat.example/ping?check=am&token=hunter2",
+    "alertmanager.heartbeat.url",
+    /^carries a credential \(the query parameter token\), .*; put the token in the secret heartbeatToken/,
+  ),
+  set(
+    "a PagerDuty URL with an API key in its query",
+    ["alertmanager", "pagerdutyUrl"],
+    "https://events.pagerduty.example/v2/enqueue?api_key=hunter2",
+    "alertmanager.pagerdutyUrl",
+    /^carries a credential \(the query parameter api_key\), .*; PagerDuty's Events API takes none in its URL: each receiver sends its service's integration key, from the key Secret$/,
+  ),
+  {
+    name: "a Slack API URL with an access token",
+    edit: (config) => {
+      config.slack = { apiUrl: "https://slack.example/api/?access_token=hunter2" };
+    },
+    path: "slack.apiUrl",
+    message:
+      /^carries a credential \(the query parameter access_token\), .*; put the token in the secret slackToken \(`pulumi config set --secret slackToken <value>`\)$/,
+  },
+  set(
+    "an SMTP smarthost with a user and password",
+    ["email", "smarthost"],
+    "ops:hunter2@smtp.example:587",
+    "email.smarthost",
+    /^carries a credential \(a user name\), .*; put the user in email\.authUsername and the password in the secret smtpPassword \(`pulumi config set --secret smtpPassword <value>`\)$/,
+  ),
+  set(
+    "a runbook base URL with a token as its user name",
+    ["alertmanager", "alertingRunbookBaseUrl"],
+    "https://ghp_hunter2@wiki.example/runbooks",
+    "alertmanager.alertingRunbookBaseUrl",
+    /^carries a credential \(a user name\), .*; keep it in a Pulumi secret, never in plain config$/,
+  ),
+  {
+    name: "a Slack webhook as the Slack API URL",
+    edit: (config) => {
+      config.slack = { apiUrl: "https://hooks.slack.com/services/T000/B000/hunter2" };
+    },
+    path: "slack.apiUrl",
+    message: /^carries a credential \(a Slack webhook, whose path is its credential\), /,
+  },
+  set(
+    "a runbook base URL with an API key",
+    ["alertmanager", "alertingRunbookBaseUrl"],
+    "https://wiki.example/runbooks?apiKey=hunter2&space=ops",
+    "alertmanager.alertingRunbookBaseUrl",
+    /^carries a credential \(the query parameter apiKey\), .*; keep it in a Pulumi secret, never in plain config$/,
   ),
   {
     name: 'unknown top-level key ("verticles")',
@@ -979,6 +1094,54 @@ describe("stack config validation", () => {
     const { alertmanager } = buildOk(makeInput(config)).config;
     assert.equal(alertmanager.timings.critical.groupWait, "0s");
     assert.equal(alertmanager.heartbeat.url, "HTTPS://heartbeat.callsphere.example/ping");
+  });
+
+  it("time zones both Alertmanager and PagerDuty take pass, also those Intl spells otherwise", () => {
+    const config = baseConfig();
+    setIn(config, ["tiers", "business", "timeZone"], "Etc/UTC");
+    setIn(config, ["teams", 0, "members", 0, "timeZone"], "Asia/Kolkata");
+    setIn(config, ["teams", 1, "members", 0, "timeZone"], "America/Argentina/Buenos_Aires");
+    setIn(config, ["teams", 1, "rotation", "timeZone"], "Etc/GMT+12");
+    buildOk(makeInput(config));
+  });
+
+  it("a zone PagerDuty takes but this machine's tz database lacks is refused, naming Alertmanager", () => {
+    assert.equal(
+      timeZoneProblem("America/Godthab", () => false),
+      "is a zone PagerDuty takes, but not one of the tz database Alertmanager reads",
+    );
+  });
+
+  it("ids at Kubernetes' limits pass: a 63-character vertical, a team whose longest key file is 253", () => {
+    const vertical = `r${"e".repeat(62)}`;
+    const config = baseConfig();
+    setIn(config, ["verticals", 1, "id"], vertical);
+    const teams = config.teams as { id: string }[];
+    teams.push({ ...structuredClone(teams[1]), id: `t${"e".repeat(233)}` });
+    const catalogue = yaml.dump(baseCatalogue(`R${"e".repeat(62)}`));
+    buildOk(makeInput(config, { ...baseCatalogueTexts(), [REAL_ESTATE_FILE]: catalogue }));
+  });
+
+  it("a credential in a URL is refused without being repeated", () => {
+    const error = buildErrors(
+      inputWithConfig(
+        ["alertmanager", "heartbeat", "url"],
+        "https://ops:hunter2@heartbeat.example/ping?token=x",
+      ),
+    );
+    assert.equal(error.issues.length, 1, error.message);
+    assert.doesNotMatch(error.message, /hunter2|ops:/);
+  });
+
+  it("URLs without a credential pass, whatever their path", () => {
+    const config = baseConfig();
+    setIn(
+      config,
+      ["alertmanager", "heartbeat", "url"],
+      "https://heartbeat.example/ping/3f2a?check=alertmanager",
+    );
+    setIn(config, ["alertmanager", "pagerdutyUrl"], "https://events.pagerduty.com/v2/enqueue");
+    buildOk(makeInput(config));
   });
 
   it("accepts an alert-grouping window from 1 minute to 1440 (PagerDuty's bounds)", () => {
@@ -1183,6 +1346,37 @@ describe("checkSecrets", () => {
       message:
         /^must be a Pulumi secret; set it again with `pulumi config set --secret smtpPassword <value>`$/,
     });
+  });
+
+  it("every value in plain text inside a secret is refused by its path, also one the plan does not need", () => {
+    const presence = presenceOf({
+      ...allSet,
+      slackWebhookUrls: {
+        secret: true,
+        fields: ["platform", "ai-eng", "retired"],
+        plainFields: ["retired", "platform.note"],
+      },
+    });
+    const error = validationErrorOf(() => checkSecrets(STACK_FILE, files, presence));
+    assert.deepEqual(
+      error.issues.map((issue) => formatIssue(issue)),
+      [
+        "Pulumi.test.yaml: agent-alert-routing:slackWebhookUrls.retired: must be a Pulumi secret; set it again with `pulumi config set --secret --path 'slackWebhookUrls.retired' <value>`",
+        "Pulumi.test.yaml: agent-alert-routing:slackWebhookUrls.platform.note: must be a Pulumi secret; set it again with `pulumi config set --secret --path 'slackWebhookUrls.platform.note' <value>`",
+      ],
+    );
+  });
+
+  it("a provider's token in plain text is refused with the command that sets it as a secret", () => {
+    const plainToken = presenceOf({ ...allSet, "pagerduty:token": { secret: false } });
+    const error = validationErrorOf(() => checkSecrets(STACK_FILE, files, plainToken));
+    assert.deepEqual(
+      error.issues.map((issue) => formatIssue(issue)),
+      [
+        "Pulumi.test.yaml: pagerduty:token: must be a Pulumi secret; set it again with `pulumi config set --secret pagerduty:token <token>`",
+      ],
+    );
+    checkSecrets(STACK_FILE, files, presenceOf({ ...allSet, "pagerduty:token": { secret: true } }));
   });
 
   it("an entry in plain text beside secret ones must be a Pulumi secret, and only that entry", () => {
