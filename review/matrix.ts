@@ -4,6 +4,7 @@
 import { createRouter, routeStatusAt } from "../alertmanager/evaluate";
 import type { AmConfig, LabelSet } from "../alertmanager/types";
 import { ALERTING_RULE_FILE, ALERTMANAGER_INTEGRATIONS, LABEL } from "../core/conventions";
+import { labelKept } from "../core/promqlLabels";
 import type { AlertingModel } from "../input/model";
 import { zonedInstant } from "../plan/businessHours";
 import type { AlertingPlan } from "../plan/plan";
@@ -68,7 +69,7 @@ function variants(
 ): { tier: string; extra: Record<string, string> }[] {
   if (file !== ALERTING_RULE_FILE)
     return [...model.tiers.keys()].sort().map((tier) => ({ tier, extra: { [LABEL.tier]: tier } }));
-  if (!new RegExp(`by \\(${LABEL.integration}\\)`).test(expr)) return [{ tier: "", extra: {} }];
+  if (!labelKept(expr, LABEL.integration).kept) return [{ tier: "", extra: {} }];
   return ALERTMANAGER_INTEGRATIONS.map((integration) => ({
     tier: "",
     extra: { [LABEL.integration]: integration },
