@@ -87,7 +87,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(dist|out|node_modules)/" },
+    exclude: { path: "^(dist|out|node_modules|reports|\.stryker-tmp)/" },
     tsConfig: { fileName: "tsconfig.json" },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { extensions: [".ts", ".js", ".json"] },

@@ -1,6 +1,7 @@
 // `npm run policy -- --stack <name> [--config <stack file>]`
 // Evaluates the policy pack over the resources the program declares under the mock engine, prints
-// each violation with its policy, resource and message, and fails on any mandatory one.
+// each violation on stderr where its value was written (file, path, field, then the policy), the
+// count of both levels on stdout, and fails on any mandatory one.
 import { ValidationError } from "../core/errors";
 import { compileStack } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
@@ -27,8 +28,9 @@ async function main(): Promise<void> {
     const compiled = await compileStack({ stack, stackFile: asWritten.file, config: asWritten.values });
     const stackFile = withSecrets(stack, asWritten, undefined, compiled.plan);
     const run = await runProgram(stack, stackFile.values, stackFile.secretKeys);
-    const violations = checkStackPolicies(stack, run.resources, compiled.policyConfig);
-    const ok = reportViolations(violations, (line) => process.stdout.write(`${line}\n`));
+    const violations = checkStackPolicies(stack, run.resources, compiled.policyConfig, compiled.model);
+    const { ok, count } = reportViolations(violations, (line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(`${count}\n`);
     process.exit(ok ? 0 : 1);
   } catch (error) {
     const known = error instanceof ValidationError || (error instanceof ProgramFailure && error.expected);

@@ -13,14 +13,13 @@ import {
   SHARD_LABEL,
   VERTICAL_LABEL,
 } from "../core/conventions";
-import { formatIssue, type Issue, ValidationError } from "../core/errors";
+import { type Issue, ValidationError } from "../core/errors";
 import { plain } from "../core/secretValues";
 import { checkSecrets } from "../input/secrets";
 import { compileStack } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
 import { checkStackPolicies, reportViolations } from "../policies/offline";
 import type { Violation } from "../policies/run";
-import { violationIssue } from "../policies/sources";
 import { renderRoutingDoc } from "../render/routingDoc";
 import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
@@ -272,9 +271,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   );
   // The policy pack judges what was declared, as `pulumi preview --policy-pack policies` would.
   emit("policy-config.json", `${JSON.stringify(compiled.policyConfig, null, 2)}\n`);
-  const violations = checkStackPolicies(options.stack, run.resources, compiled.policyConfig).map(
-    (violation) => ({ ...violation, issue: violationIssue(violation, compiled.model) }),
-  );
+  const violations = checkStackPolicies(options.stack, run.resources, compiled.policyConfig, compiled.model);
   if (violations.some((violation) => violation.enforcementLevel === "mandatory")) {
     return { written: [], violations, reKeyed: [] };
   }
@@ -291,11 +288,8 @@ async function main(): Promise<void> {
   try {
     const { written, violations, reKeyed } = await render(options);
     // Policy violations read like validation errors: the file and field the value was written in.
-    const ok = reportViolations(
-      violations,
-      (line) => process.stderr.write(`${line}\n`),
-      (violation) => formatIssue(violation.issue),
-    );
+    const { ok, count } = reportViolations(violations, (line) => process.stderr.write(`${line}\n`));
+    process.stderr.write(`${count}\n`);
     if (!ok) {
       process.stderr.write(
         `render: nothing written; ${path.join(options.out, options.stack)} is left as it was\n`,

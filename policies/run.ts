@@ -55,8 +55,3 @@ export function runPolicies(
   }
   return violations;
 }
-
-export function formatViolation(violation: Violation): string {
-  const where = violation.resource ? ` [${violation.resource}]` : "";
-  return `${violation.enforcementLevel} ${violation.policy}${where}: ${violation.message}`;
-}
