@@ -6,7 +6,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
-import yaml from "js-yaml";
+import { readYamlFile } from "../pipeline/projectFiles";
 
 interface Named<T> {
   name: string;
@@ -69,13 +69,24 @@ function entries<T>(list: unknown, field: string): Named<T>[] {
     .map((item) => ({ name: item.name as string, value: item[field] as T }));
 }
 
-/** Reads and merges the files that exist; undefined when none does. */
+/** A kubeconfig file that cannot be read: the Kubernetes provider would refuse it too. */
+export class UnreadableKubeconfig extends Error {}
+
+/**
+ * Reads and merges the files that exist; undefined when none does. A file is read within the
+ * limits of every file the program reads (1 MiB, UTF-8, no alias bomb), and must hold a map.
+ */
 export function readKubeconfig(files: string[]): Kubeconfig | undefined {
   const existing = files.filter((file) => fs.existsSync(file));
   if (existing.length === 0) return undefined;
   const config: Kubeconfig = { files: existing, contexts: new Map(), clusters: new Map(), users: new Map() };
   for (const file of existing) {
-    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, unknown>;
+    const read = readYamlFile(file);
+    if (!read.ok) throw new UnreadableKubeconfig(`kubeconfig ${file} ${read.message}`);
+    const data = read.data ?? {};
+    if (typeof data !== "object" || Array.isArray(data))
+      throw new UnreadableKubeconfig(`kubeconfig ${file} is not a map of clusters, contexts and users`);
+    const doc = data as Record<string, unknown>;
     const dir = path.dirname(path.resolve(file));
     if (
       config.currentContext === undefined &&

@@ -10,7 +10,7 @@ import { secretFindings, setCommand } from "../input/secrets";
 import { compileRouting } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
 import { firstUpNeeds } from "../plan/firstUp";
-import { kubeconfigFiles, probeNamespace, readKubeconfig } from "./kubeCluster";
+import { kubeconfigFiles, probeNamespace, readKubeconfig, UnreadableKubeconfig } from "./kubeCluster";
 import { PagerDutyAccount, PagerDutyRefused, pagerdutyApiUrl } from "./pagerdutyAccount";
 import { readStackFile, type StackFile, secretPresence } from "./stackFile";
 
@@ -184,7 +184,13 @@ async function pagerdutyChecks(
 async function kubernetesChecks(needs: ReturnType<typeof firstUpNeeds>): Promise<Check[]> {
   const { namespace, namespaceExists, kubeconfigPath, context } = needs.kubernetes;
   const files = kubeconfigFiles(kubeconfigPath);
-  const config = readKubeconfig(files);
+  let config: ReturnType<typeof readKubeconfig>;
+  try {
+    config = readKubeconfig(files);
+  } catch (error) {
+    if (!(error instanceof UnreadableKubeconfig)) throw error;
+    return [{ section: "Kubernetes", state: "wrong", subject: "context", detail: error.message }];
+  }
   const expected = namespaceExists
     ? "must exist (the stack adopts it)"
     : "must not exist (the stack creates it)";

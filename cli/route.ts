@@ -1,7 +1,5 @@
 // `npm run route -- --stack <name> [--at <ISO time>] label=value …` or `… --file <alerts.yaml>`
 // Answers "who gets woken up by this alert, at that time", across Alertmanager and PagerDuty.
-import * as fs from "node:fs";
-import yaml from "js-yaml";
 import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/evaluate";
 import { inhibitingAlert } from "../alertmanager/inhibit";
 import { formatMatcher } from "../alertmanager/matchers";
@@ -9,7 +7,7 @@ import type { AmConfig, LabelSet } from "../alertmanager/types";
 import { PROMETHEUS_NAME } from "../core/conventions";
 import { ValidationError } from "../core/errors";
 import { compileRouting } from "../pipeline/compile";
-import { stackFilePath } from "../pipeline/projectFiles";
+import { readYamlFile, stackFilePath } from "../pipeline/projectFiles";
 import { localTime } from "../plan/businessHours";
 import { routedTier } from "../plan/customerTier";
 import type { OnCallPlan, TeamOnCallPlan } from "../plan/onCall";
@@ -50,16 +48,15 @@ export function parseTime(text: string): Date {
   return at;
 }
 
+/** The data of a file an option names, refused like a stack file: too large, not UTF-8, an alias bomb. */
+function readOption(option: string, file: string): unknown {
+  const read = readYamlFile(file);
+  if (!read.ok) throw new UsageError(`${option} ${file} ${read.message}`);
+  return read.data;
+}
+
 function readAlertFile(file: string): LabelSet[] {
-  if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
-  let data: unknown;
-  try {
-    data = yaml.load(fs.readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new UsageError(
-      `--file ${file} is not YAML or JSON: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
-    );
-  }
+  const data = readOption("--file", file);
   const list = Array.isArray(data) ? data : (data as { alerts?: unknown })?.alerts;
   if (!Array.isArray(list))
     throw new UsageError(`--file ${file} must hold a list of alerts, each a map of labels`);
@@ -121,15 +118,7 @@ function splitPair(text: string): [string, string] {
 
 /** A file of customers' tiers: a map `customer: tier`, as billing's info series would give them. */
 function readCustomerTiers(file: string): [string, string][] {
-  if (!fs.existsSync(file)) throw new UsageError(`--customer-tiers ${file} does not exist`);
-  let data: unknown;
-  try {
-    data = yaml.load(fs.readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new UsageError(
-      `--customer-tiers ${file} is not YAML or JSON: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
-    );
-  }
+  const data = readOption("--customer-tiers", file);
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new UsageError(`--customer-tiers ${file} must hold a map of customer: tier`);
   }

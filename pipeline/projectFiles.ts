@@ -1,7 +1,15 @@
 // The project's files: the catalogues and stack files every entry point reads, relative to the root.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { decodeUtf8, type FileText, type RefusedFile, tooLarge, YAML_LIMIT_BYTES } from "../input/yamlFile";
+import {
+  decodeUtf8,
+  type FileText,
+  parseYaml,
+  type RefusedFile,
+  tooLarge,
+  YAML_LIMIT_BYTES,
+  type YamlResult,
+} from "../input/yamlFile";
 
 /**
  * The directory holding Pulumi.yaml, found upward from this module, so the same code finds it when
@@ -27,6 +35,16 @@ export function readTextFile(full: string): string | RefusedFile {
   if (stat.size > YAML_LIMIT_BYTES) return { refused: tooLarge(stat.size), of: "content" };
   const decoded = decodeUtf8(fs.readFileSync(full));
   return decoded.ok ? decoded.text : { refused: decoded.message, of: "content" };
+}
+
+/**
+ * A YAML or JSON file a command is handed (`npm run route --file`, a kubeconfig), within the limits
+ * of every file the program reads: its data, or why it is refused, in words that follow its name.
+ */
+export function readYamlFile(file: string): YamlResult {
+  if (!fs.existsSync(file)) return { ok: false, message: "does not exist" };
+  const text = readTextFile(file);
+  return typeof text === "string" ? parseYaml(file, text) : { ok: false, message: text.refused };
 }
 
 /**

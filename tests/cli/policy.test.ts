@@ -10,7 +10,10 @@ import { PROJECT_DIR, runCli, tempDir } from "../support/tools";
 type Catalogue = { groups: { rules: { alert?: string; annotations: Record<string, string> }[] }[] };
 
 /** Prod's stack file beside a copy of sales' catalogue whose alert `alert` has `text` in its description. */
-function salesWithDescription(alert: string, text: string): { file: string; catalogue: string; rule: string } {
+function salesWithDescription(
+  alert: string,
+  text: string,
+): { file: string; catalogue: string; rule: string } {
   const dir = tempDir("policy-cli");
   const catalogue = path.join(dir, "sales.yaml");
   const doc = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "alerts", "sales.yaml"), "utf8")) as Catalogue;

@@ -11,6 +11,7 @@ import {
   type StandInService,
   selfSignedCertificate,
 } from "../support/accountStandIns";
+import { aliasBomb } from "../support/hostileYaml";
 import { PROJECT_DIR, runCliAsync, type ToolRun, tempDir } from "../support/tools";
 
 const NS = "agent-alert-routing";
@@ -317,6 +318,29 @@ describe("npm run preflight against PagerDuty's API and a cluster", () => {
     const noContext = await preflight(withStack({ context: "prod-cluster" }), env());
     assert.equal(noContext.status, 1);
     assert.match(noContext.stdout, /wrong {6}context: context "prod-cluster" is not in /);
+  });
+
+  it("calls a kubeconfig it cannot read wrong, as the provider would, and reads no further", async () => {
+    reset(everyoneExists(), []);
+    const dir = tempDir("preflight-kube");
+    const bomb = path.join(dir, "bomb");
+    fs.writeFileSync(bomb, aliasBomb());
+    const list = path.join(dir, "list");
+    fs.writeFileSync(list, "- not\n- a map\n");
+    for (const [file, message] of [
+      [bomb, /aliases.*expand/],
+      [list, /is not a map of clusters, contexts and users/],
+    ] as const) {
+      const run = await preflight(ready, env({ KUBECONFIG: file }));
+      assert.equal(run.status, 1, run.stdout + run.stderr);
+      const line = run.stdout
+        .split("\n")
+        .find((candidate) => candidate.includes(`context: kubeconfig ${file} `));
+      assert.match(line ?? "", /^\s*wrong /, run.stdout);
+      assert.match(line ?? "", message);
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+    }
+    assert.deepEqual(cluster.requests, []);
   });
 
   it("gets the cluster token from the kubeconfig's exec credential plugin", async () => {

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import yaml from "js-yaml";
 import { replaceDir } from "../../cli/render";
+import { aliasBomb } from "../support/hostileYaml";
 import { cliCommand, PROJECT_DIR, run, runCli, tempDir } from "../support/tools";
 
 const prod = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as {
@@ -19,19 +20,6 @@ function render(args: string[]) {
 function renderInSmallHeap(args: string[]) {
   const [node, script] = cliCommand("render");
   return run(node, ["--max-old-space-size=256", ...script, ...args]);
-}
-
-/** A "billion laughs": nine levels of nine aliases each, 9^9 leaves once expanded. */
-function aliasBomb(indent: string): string {
-  const names = "abcdefghi";
-  const lines = [`${indent}a: &a [x, x, x, x, x, x, x, x, x]`];
-  for (let i = 1; i < names.length; i++)
-    lines.push(
-      `${indent}${names[i]}: &${names[i]} [${Array(9)
-        .fill(`*${names[i - 1]}`)
-        .join(", ")}]`,
-    );
-  return `${lines.join("\n")}\n`;
 }
 
 /** Writes a stack file: prod's config with `change` applied, under a temporary folder. */

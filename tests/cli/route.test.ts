@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { aliasBomb } from "../support/hostileYaml";
 import { runCli, tempDir } from "../support/tools";
 
 const route = (...args: string[]) => runCli("route", [...args]);
@@ -187,6 +188,31 @@ describe("npm run route", () => {
         ["--customer-tiers", "/nonexistent.yaml", "vertical=sales"],
         /--customer-tiers \/nonexistent\.yaml does not exist/,
       ],
+    ];
+    for (const [args, message] of cases) {
+      const result = route(...args);
+      assert.notEqual(result.status, 0, args.join(" "));
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /^\s+at /m);
+    }
+  });
+
+  it("refuses a file it is handed as the stack file's reader does: an alias bomb, too large, not UTF-8, a folder", () => {
+    const dir = tempDir("route-hostile");
+    const write = (name: string, content: string | Buffer) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, content);
+      return file;
+    };
+    const bomb = write("bomb.yaml", aliasBomb());
+    const large = write("large.yaml", `acme: trial\n# ${"x".repeat(1024 * 1024)}\n`);
+    const latin1 = write("latin1.yaml", Buffer.from([0x61, 0x63, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]));
+    const cases: [string[], RegExp][] = [
+      [["--file", bomb], /--file .*bomb\.yaml .*aliases.*expand/],
+      [["--customer-tiers", bomb, "vertical=sales"], /--customer-tiers .*bomb\.yaml .*aliases.*expand/],
+      [["--file", large], /--file .*large\.yaml is 1\.0 MiB; a file the program reads may be at most 1 MiB/],
+      [["--customer-tiers", latin1, "vertical=sales"], /--customer-tiers .*latin1\.yaml .*UTF-8/],
+      [["--file", dir], /--file .* is a directory, not a file/],
     ];
     for (const [args, message] of cases) {
       const result = route(...args);

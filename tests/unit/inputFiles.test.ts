@@ -9,6 +9,7 @@ import { readStackFile } from "../../cli/stackFile";
 import { ValidationError } from "../../core/errors";
 import { parseYaml, type RefusedFile, YAML_LIMIT_BYTES } from "../../input/yamlFile";
 import { allowFilesBeside, PROJECT_DIR, readProjectFile, readTextFile } from "../../pipeline/projectFiles";
+import { aliasBomb } from "../support/hostileYaml";
 import { tempDir } from "../support/tools";
 import {
   assertHasIssue,
@@ -21,20 +22,6 @@ import {
   PREFIX,
   STACK_FILE,
 } from "./fixtures";
-
-/** A "billion laughs": nine levels of nine aliases each, 9^9 leaves once expanded, from 300 bytes. */
-function aliasBomb(indent = ""): string {
-  const names = "abcdefghi";
-  const lines = [`${indent}a: &a [x, x, x, x, x, x, x, x, x]`];
-  for (let i = 1; i < names.length; i++) {
-    lines.push(
-      `${indent}${names[i]}: &${names[i]} [${Array(9)
-        .fill(`*${names[i - 1]}`)
-        .join(", ")}]`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 /** Runs `fn` and fails if the heap grew by more than `limitMb` while it ran. */
 function withinHeap<T>(limitMb: number, fn: () => T): T {
