@@ -181,9 +181,11 @@ async function evaluationInterval(base: URL, headers: Record<string, string>): P
 }
 
 /**
- * `ALERTS{alertstate="firing"}` over the window, one query per 10,000 steps. `last_over_time` over
- * one step shows a series only where a sample exists within that step, so a missed evaluation is a
- * gap even in data without staleness markers (a restart, an imported block).
+ * `ALERTS{alertstate="firing"}` over the window, one query per 10,000 steps. `last_over_time` over a
+ * step less a millisecond (Prometheus 2.42's ranges include both ends) sees, at each query point,
+ * the one evaluation of the step before it: a missed evaluation is a gap even in data without
+ * staleness markers (after a restart, or in imported blocks), where a plain selector would look back
+ * five minutes.
  */
 async function readFirings(
   options: NoiseReviewOptions,
@@ -196,7 +198,7 @@ async function readFirings(
   for (let start = options.from.getTime(); start <= options.to.getTime(); start += chunkMs) {
     const end = Math.min(start + chunkMs - stepMs, options.to.getTime());
     const url = endpoint(options.prometheus, "/api/v1/query_range", {
-      query: `last_over_time(ALERTS{alertstate="firing"}[${stepSeconds}s])`,
+      query: `last_over_time(ALERTS{alertstate="firing"}[${stepSeconds * 1000 - 1}ms])`,
       start: start / 1000,
       end: end / 1000,
       step: stepSeconds,
@@ -226,7 +228,8 @@ async function pagerdutyList<T>(
   headers: Record<string, string>,
 ): Promise<T[]> {
   const items: T[] = [];
-  for (let offset = 0; ; offset += PAGE_LIMIT) {
+  // The next page starts after what this one held: PagerDuty may answer with fewer than asked.
+  for (let offset = 0; ; offset = items.length) {
     const url = endpoint(base, pathname, { ...params, limit: PAGE_LIMIT, offset });
     const body = (await getJson("PagerDuty", url, headers)) as Record<string, unknown>;
     const page = body[key];
@@ -305,6 +308,10 @@ export async function runNoiseReview(options: NoiseReviewOptions, env: NodeJS.Pr
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   try {
     const options = parseNoiseReviewArgs(process.argv.slice(2));
     const written = await runNoiseReview(options, process.env);

@@ -8,6 +8,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import type { PagerDutyIncident } from "../../review/noiseIncidents";
 
 export interface ReceivedRequest {
   method: string;
@@ -55,10 +56,15 @@ export interface StandInService {
   description: string;
 }
 
-/** PagerDuty's REST API: `GET /users?query=` and `GET /services?query=`, `limit`/`offset`/`more` as PagerDuty pages. */
+/**
+ * PagerDuty's REST API: `GET /users?query=`, `GET /services?query=`, `GET /incidents?since=&until=`
+ * and `GET /incidents/{id}/log_entries`, `limit`/`offset`/`more` as PagerDuty pages.
+ */
 export class PagerDutyStandIn extends StandIn {
   /** Answer every request with this status instead, to play an outage. */
   failWith?: number;
+  /** The account's incidents, each with its log entries (served apart, as PagerDuty serves them). */
+  incidents: PagerDutyIncident[] = [];
 
   constructor(
     private readonly token: string,
@@ -107,6 +113,25 @@ export class PagerDutyStandIn extends StandIn {
         this.services.filter((service) => service.name.toLowerCase().includes(query)),
       );
     }
+    if (url.pathname === "/incidents") {
+      // PagerDuty lists the incidents created in [since, until).
+      const since = Date.parse(url.searchParams.get("since") ?? "");
+      const until = Date.parse(url.searchParams.get("until") ?? "");
+      return page(
+        "incidents",
+        this.incidents
+          .filter((incident) => {
+            const created = Date.parse(incident.created_at);
+            return created >= since && created < until;
+          })
+          .map(({ log_entries: _entries, ...incident }) => incident),
+      );
+    }
+    const entries = /^\/incidents\/([^/]+)\/log_entries$/.exec(url.pathname);
+    const incident = this.incidents.find(
+      (candidate) => candidate.id === decodeURIComponent(entries?.[1] ?? ""),
+    );
+    if (incident) return page("log_entries", incident.log_entries);
     return { status: 404, body: { error: { message: "Not Found" } } };
   }
 }

@@ -50,7 +50,7 @@ export function tempDir(prefix: string): string {
  * The command `npm run <name>` runs once the build is current: node on the compiled CLI in dist/.
  * `npm test` builds before any test starts, so the tests run what users run.
  */
-export type CliName = "render" | "route" | "policy" | "preflight";
+export type CliName = "render" | "route" | "policy" | "preflight" | "noiseReview";
 
 export function cliCommand(name: CliName): [string, string[]] {
   return [process.execPath, [path.join(PROJECT_DIR, "dist", "cli", `${name}.js`)]];
