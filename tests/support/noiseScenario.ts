@@ -3,6 +3,7 @@
 // The week starts on a Monday at 00:00 UTC; times are chosen so that New York's business hours
 // (prod's business tier, 09:00–18:00 on weekdays) hold them the same in summer and in winter.
 import type { PagerDutyIncident } from "../../review/noiseIncidents";
+import type { NoiseReport } from "../../review/noiseReport";
 
 export const STEP_SECONDS = 60;
 const MINUTE = 60_000;
@@ -252,3 +253,40 @@ export const EXPECTED_INCIDENTS = {
     actioned: false,
   },
 } as const;
+
+/** A report's counts in the shapes of EXPECTED and EXPECTED_INCIDENTS, so tests compare them whole. */
+export function countsOf(report: NoiseReport) {
+  return {
+    totals: report.totals,
+    teams: Object.fromEntries(
+      report.teams.map((team) => [
+        team.team,
+        { pages: team.pages, offHoursPages: team.offHoursPages, notifications: team.notifications },
+      ]),
+    ),
+    alerts: report.alerts.map((alert) => [
+      alert.alertname,
+      alert.firings,
+      alert.pages,
+      alert.offHoursPages,
+      alert.heldBack,
+      alert.medianDurationSeconds,
+    ]),
+    tiers: Object.fromEntries(
+      report.tiers.map((tier) => [tier.tier, { firings: tier.firings, pages: tier.pages }]),
+    ),
+    incidents: Object.fromEntries(
+      (report.incidents ?? []).map((incident) => [
+        incident.id,
+        {
+          team: incident.team,
+          acknowledgedBy: incident.acknowledgedBy,
+          acknowledgedAfterSeconds: incident.acknowledgedAfterSeconds,
+          resolvedAfterSeconds: incident.resolvedAfterSeconds,
+          resolvedBy: incident.resolvedBy,
+          actioned: incident.actioned,
+        },
+      ]),
+    ),
+  };
+}
