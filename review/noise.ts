@@ -5,7 +5,7 @@ import { createRouter, routeStatusAt } from "../alertmanager/evaluate";
 import { inhibitingAlert } from "../alertmanager/inhibit";
 import { timeIntervalContains } from "../alertmanager/timeIntervals";
 import type { AmConfig, LabelSet } from "../alertmanager/types";
-import { LABEL } from "../core/conventions";
+import { LABEL, WEEKDAYS } from "../core/conventions";
 import { type BusinessHours, toTimeInterval } from "../plan/businessHours";
 import type { AlertingPlan } from "../plan/plan";
 
@@ -113,8 +113,9 @@ export function teamHours(plan: Pick<AlertingPlan, "coverage" | "timeIntervals">
 
 export function describeHours(hours: BusinessHours | undefined): string {
   if (!hours) return "none (no business-hours tier)";
+  const weekdays = WEEKDAYS.slice(0, 5);
   const days =
-    hours.days.length === 5 && hours.days.every((day) => !day.startsWith("s"))
+    hours.days.length === weekdays.length && weekdays.every((day) => hours.days.includes(day))
       ? "monday–friday"
       : hours.days.join(", ");
   return `${days} ${hours.start}–${hours.end} ${hours.timeZone}`;
