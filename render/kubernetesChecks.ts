@@ -5,6 +5,7 @@ import { CONFIG_KEYS, PROJECT } from "../core/conventions";
 import { type Issue, IssueList, ValidationError } from "../core/errors";
 import { DNS_LABEL, labelKeyProblem, labelValueProblem, nameProblem } from "../core/kubernetesNames";
 import type { AlertingModel } from "../input/model";
+import { importEsm } from "./esm";
 import type { KubernetesObjects, ObjectMeta } from "./kubernetes";
 
 /** Kubernetes rejects a ConfigMap or Secret whose data exceeds this. */
@@ -94,11 +95,6 @@ interface SchemaError {
   instancePath?: string;
   message?: string;
 }
-
-// TypeScript compiles import() to require() under CommonJS, and this package is ESM only.
-const importEsm = new Function("specifier", "return import(specifier)") as (
-  specifier: string,
-) => Promise<unknown>;
 
 /** Validates every PrometheusRule against prometheus-operator's CRD schema (an ESM package, so async). */
 export async function validatePrometheusRules(

@@ -1,6 +1,7 @@
 // pages-per-team.svg: pages per team per day (UTC) over the window, off-hours pages stacked in full
 // colour on the pale in-hours ones. Drawn by Vega-Lite and Vega headless (no canvas, no native code).
 import type { NoiseReport } from "../review/noiseReport";
+import { importEsm } from "./esm";
 
 const DAY_MS = 86_400_000;
 
@@ -57,16 +58,12 @@ export function pagesPerTeamSpec(report: NoiseReport): Record<string, unknown> {
   };
 }
 
-// Vega ships as ES modules only (with top-level await, which `require` cannot load), and its types
-// resolve only under `exports`: it is loaded with `import()` by name and given the types used here.
-const load = (name: string): Promise<unknown> => import(name);
-
-/** The chart as SVG text. */
+/** The chart as SVG text. Vega ships as ES modules only, with top-level await. */
 export async function pagesPerTeamSvg(report: NoiseReport): Promise<string> {
-  const vegaLite = (await load("vega-lite")) as unknown as {
+  const vegaLite = (await importEsm("vega-lite")) as unknown as {
     compile(spec: unknown): { spec: unknown };
   };
-  const vega = (await load("vega")) as unknown as {
+  const vega = (await importEsm("vega")) as unknown as {
     parse(spec: unknown): unknown;
     View: new (
       runtime: unknown,
