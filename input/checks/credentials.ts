@@ -19,8 +19,11 @@ const CREDENTIAL_HOMES: Readonly<Record<string, string>> = {
   "email.smarthost": `put the user in email.authUsername and the password in the secret ${SECRET_CONFIG_KEYS.smtpPassword} (${setSecret(SECRET_CONFIG_KEYS.smtpPassword)})`,
 };
 
-/** What in a URL is a credential, without repeating its value; undefined when nothing is. */
-function urlCredential(text: string): string | undefined {
+/**
+ * The user, password or token a URL carries, without repeating its value; undefined when it carries
+ * none. A Slack webhook, whose whole path is its credential, is `urlCredential`'s.
+ */
+export function urlUserOrToken(text: string): string | undefined {
   let url: URL;
   try {
     url = new URL(text);
@@ -29,11 +32,22 @@ function urlCredential(text: string): string | undefined {
   }
   if (url.password) return "a user name and password";
   if (url.username) return "a user name";
-  if (url.hostname === "hooks.slack.com") return "a Slack webhook, whose path is its credential";
   const params = [...new Set(url.searchParams.keys())].filter((name) => CREDENTIAL_PARAM.test(name));
   return params.length > 0
     ? `the query parameter${params.length > 1 ? "s" : ""} ${params.join(", ")}`
     : undefined;
+}
+
+/** What in a URL is a credential, without repeating its value; undefined when nothing is. */
+function urlCredential(text: string): string | undefined {
+  const carried = urlUserOrToken(text);
+  if (carried) return carried;
+  try {
+    if (new URL(text).hostname === "hooks.slack.com") return "a Slack webhook, whose path is its credential";
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 /** Every string of the config, by path. */

@@ -21,6 +21,7 @@ import { ownerOf } from "../../core/ownership";
 import { findSyntaxError, selectionsOf, topLevelThreshold } from "../../core/promql";
 import { labelKept } from "../../core/promqlLabels";
 import { checkTypes } from "../../core/promqlTypes";
+import { urlUserOrToken } from "./credentials";
 import type { Problem, RuleCheck, RuleSubject } from "./types";
 
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
@@ -450,6 +451,32 @@ export const runbook: RuleCheck = {
   },
 };
 
+/** A URL written in a label or an annotation, up to the first space, quote or bracket. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
+
+export const ruleUrlCredentials: RuleCheck = {
+  name: "no-credentials-in-rule-urls",
+  description:
+    "No label or annotation links a URL with a credential in it (a user, a password, a token parameter): Prometheus sends them with every notification, to PagerDuty, Slack and e-mail. A secret value anywhere, a Slack webhook among them, is no-plain-secrets'.",
+  severity: "error",
+  check(rule) {
+    const where = [
+      ["labels", rule.labels],
+      ["annotations", rule.annotations],
+    ] as const;
+    return where.flatMap(([kind, map]) =>
+      Object.entries(map).flatMap(([name, value]) => {
+        const credential = (value.match(URL_IN_TEXT) ?? []).map(urlUserOrToken).find(Boolean);
+        if (!credential) return [];
+        return problem(
+          `${kind}.${name}`,
+          `links a URL that carries a credential (${credential}), which every notification of this alert would send to PagerDuty, Slack and e-mail in plain text; link a page that asks whoever opens it to sign in`,
+        );
+      }),
+    );
+  },
+};
+
 /** Every check of one rule, in the order a reviewer reads them. */
 /** Whether an anchored Prometheus regex matches a value; an unreadable one is promql-syntax's problem. */
 function regexMatches(regex: string, value: string): boolean {
@@ -528,4 +555,5 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   costSpikeRatio,
   autoRemediation,
   runbook,
+  ruleUrlCredentials,
 ];

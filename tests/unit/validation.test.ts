@@ -513,6 +513,32 @@ const catalogueCases: CatalogueCase[] = [
     message: /needs a runbook_url annotation/,
   },
   {
+    name: "a runbook URL with a user and password",
+    edit: (c) => {
+      annotations(rule(c, ...INFRA_REMEDIATED)).runbook_url =
+        "https://ops:hunter2@wiki.example/runbooks/crash";
+    },
+    path: "groups[2].rules[1].annotations.runbook_url",
+    message: /^links a URL that carries a credential \(a user name and password\), which every notification/,
+  },
+  {
+    name: "a dashboard link with a token parameter in a description",
+    edit: (c) => {
+      annotations(rule(c, ...MODEL)).description =
+        "See (https://grafana.example/d/x?var=1&auth_token=hunter2).";
+    },
+    path: "groups[1].rules[1].annotations.description",
+    message: /carries a credential \(the query parameter auth_token\)/,
+  },
+  {
+    name: "a label with a URL and a user name",
+    edit: (c) => {
+      labels(rule(c, ...MODEL)).dashboard = "https://ops@grafana.example/d/x";
+    },
+    path: "groups[1].rules[1].labels.dashboard",
+    message: /carries a credential \(a user name\)/,
+  },
+  {
     name: 'unknown field in a rule ("expression:")',
     edit: (c) => {
       const item = rule(c, ...INFRA);
