@@ -2,7 +2,7 @@
 // that drops it is found and named, and nothing that keeps it is refused.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { selectionsOf } from "../../core/promql";
+import { selectionsOf, topLevelThreshold } from "../../core/promql";
 import { labelKept } from "../../core/promqlLabels";
 
 const KEPT: string[] = [
@@ -20,6 +20,10 @@ const KEPT: string[] = [
   "max_over_time(sum by (customer) (a)[10m:1m])",
   "x offset 5m",
   "-x",
+  // The grammar reads `b offset 1d` after an operator as an offset of the whole binary expression;
+  // Prometheus offsets `b` alone. Labels do not move with an offset, so both readings agree.
+  "sum by (customer) (a) - sum by (customer) (a offset 1d)",
+  "sum by (customer) (a) - b offset 1d",
 ];
 
 const DROPPED: [string, string][] = [
@@ -34,6 +38,7 @@ const DROPPED: [string, string][] = [
   ['absent(x{customer="a"})', 'absent(x{customer="a"})'],
   ["x or vector(0)", "vector(0)"],
   ["count(x) > 3", "count(x)"],
+  ["sum by (tier) (a) - b offset 1d > 2", "sum by (tier) (a)"],
 ];
 
 describe("labelKept", () => {
@@ -70,5 +75,13 @@ describe("selectionsOf", () => {
     assert.deepEqual(selectionsOf('up{job!="x",zone!~"a.*"} == 0'), [
       { metric: "up", equals: {}, matches: {} },
     ]);
+  });
+});
+
+describe("an offset after an operator", () => {
+  it("leaves the threshold of the comparison that ends the expression where Prometheus reads it", () => {
+    assert.equal(topLevelThreshold("x - x offset 1d > 3"), 3);
+    assert.equal(topLevelThreshold("sum by (customer) (x) / y offset 1w > 1.5"), 1.5);
+    assert.equal(topLevelThreshold("x > y offset 1d"), undefined);
   });
 });
