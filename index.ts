@@ -77,6 +77,7 @@ async function main() {
         config.getSecretObject<Record<string, string>>(SECRET_CONFIG_KEYS.slackWebhookUrls) ?? emptyObject,
       smtpPassword: config.getSecret(SECRET_CONFIG_KEYS.smtpPassword) ?? pulumi.secret(""),
       heartbeatToken: config.getSecret(SECRET_CONFIG_KEYS.heartbeatToken) ?? pulumi.secret(""),
+      bridgeWebhookSecret: config.getSecret(SECRET_CONFIG_KEYS.bridgeWebhookSecret) ?? pulumi.secret(""),
     },
   });
 

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../core/conventions";
 import type { AlertingPlan, SecretFilePlan } from "../plan/plan";
 import type { KubernetesObjects } from "../render/kubernetes";
+import { BridgeService } from "./bridge";
 import { BusinessServices } from "./businessServices";
 import { MonitoringObjects } from "./monitoringObjects";
 import { TeamOnCall } from "./teamOnCall";
@@ -14,6 +15,7 @@ export interface SecretValues {
   slackWebhookUrls: pulumi.Output<Record<string, string>>;
   smtpPassword: pulumi.Output<string>;
   heartbeatToken: pulumi.Output<string>;
+  bridgeWebhookSecret: pulumi.Output<string>;
 }
 
 export interface AlertRoutingArgs {
@@ -50,6 +52,7 @@ export class AlertRouting extends pulumi.ComponentResource {
   public readonly teams: Record<string, TeamOnCall>;
   public readonly businessServices: BusinessServices;
   public readonly monitoring: MonitoringObjects;
+  public readonly bridge?: BridgeService;
   /** The object holding `alertmanager.yaml`: the ConfigMap, or in operator mode the config Secret. */
   public readonly alertmanagerConfigName: pulumi.Output<string>;
   public readonly alertmanagerSecretName: pulumi.Output<string>;
@@ -104,6 +107,19 @@ export class AlertRouting extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (plan.bridge) {
+      this.bridge = new BridgeService(
+        `${name}-bridge`,
+        {
+          plan: plan.bridge,
+          namespace: plan.kubernetes.namespace,
+          webhookSecret: args.secrets.bridgeWebhookSecret,
+          provider: this.monitoring.provider,
+          dependsOn: [this.monitoring.namespace],
+        },
+        { parent: this },
+      );
+    }
     const config = this.monitoring.alertmanagerConfigMap ?? this.monitoring.alertmanagerConfigSecret;
     this.alertmanagerConfigName = config ? config.metadata.name : pulumi.output("");
     this.alertmanagerSecretName = this.monitoring.keySecret.metadata.name;

@@ -22,6 +22,7 @@ export class MonitoringObjects extends pulumi.ComponentResource {
   public readonly alertmanagerConfigMap?: k8s.core.v1.ConfigMap;
   public readonly alertmanagerConfigSecret?: k8s.core.v1.Secret;
   public readonly keySecret: k8s.core.v1.Secret;
+  public readonly namespace: k8s.core.v1.Namespace;
 
   constructor(name: string, args: MonitoringObjectsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${PROJECT}:kubernetes:MonitoringObjects`, name, {}, opts);
@@ -32,7 +33,7 @@ export class MonitoringObjects extends pulumi.ComponentResource {
       { parent: this },
     );
     // An existing namespace is adopted into the stack and left in place on destroy: it was not ours.
-    const namespace = new k8s.core.v1.Namespace(
+    this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: cluster.namespace } },
       {
@@ -41,6 +42,7 @@ export class MonitoringObjects extends pulumi.ComponentResource {
         ...(cluster.namespaceExists ? { import: cluster.namespace, retainOnDelete: true } : {}),
       },
     );
+    const namespace = this.namespace;
     const child = { parent: this, provider: this.provider, dependsOn: [namespace] };
     const inNamespace = <T extends object>(metadata: T) => ({ ...metadata, namespace: cluster.namespace });
 

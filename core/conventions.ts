@@ -30,6 +30,21 @@ export const LABEL = {
   sloWindow: "slo_window",
   /** On Alertmanager's notification metrics: the integration (`pagerduty`, `slack`, `email`, `webhook`). */
   integration: "integration",
+  /** On alerts that come through the bridge: the tool that sent them (`langfuse`, `langsmith`, `webhook`). */
+  source: "source",
+} as const;
+
+/** The tools whose alerts enter Alertmanager through the bridge, as the `source` label spells them. */
+export const BRIDGE_SOURCES = ["langfuse", "langsmith", "webhook"] as const;
+export type BridgeSource = (typeof BRIDGE_SOURCES)[number];
+
+/** The bridge's own metrics, which its alert in the `alerting` rule file reads. */
+export const BRIDGE_METRICS = {
+  received: "bridge_webhooks_received_total",
+  rejected: "bridge_webhooks_rejected_total",
+  forwarded: "bridge_alerts_forwarded_total",
+  alertmanagerErrors: "bridge_alertmanager_errors_total",
+  active: "bridge_active_alerts",
 } as const;
 
 /**
@@ -175,7 +190,17 @@ export const OBJECT_NAMES = {
   alertmanagerConfigSecret: `${PROJECT}-alertmanager-config`,
   /** The key files; in operator mode, listed in the Alertmanager's `spec.secrets`. */
   alertmanagerKeySecret: `${PROJECT}-alertmanager-secrets`,
+  /** The bridge's Deployment, Service, settings ConfigMap and webhook Secret share this name. */
+  bridge: `${PROJECT}-bridge`,
 } as const;
+
+/** The bridge's files: its settings (a ConfigMap) and its webhook secret (a Secret), mounted apart. */
+export const BRIDGE_SETTINGS_FILE = "bridge.json";
+export const BRIDGE_SECRET_FILE = "webhook-secret";
+export const BRIDGE_PORT = 8080;
+/** The package's version (package.json's, which a test holds it to): the bridge image's default tag. */
+export const PACKAGE_VERSION = "0.1.0";
+export const BRIDGE_IMAGE = `ghcr.io/callsphere/${PROJECT}-bridge`;
 
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 export const VERTICAL_LABEL = `${PROJECT}/vertical`;
@@ -211,6 +236,7 @@ export const CONFIG_KEYS = {
   pagerduty: "pagerduty",
   slack: "slack",
   kubernetes: "kubernetes",
+  bridge: "bridge",
 } as const;
 
 /** Secret config keys: each is a Pulumi secret (`pulumi config set --secret`). */
@@ -219,6 +245,8 @@ export const SECRET_CONFIG_KEYS = {
   slackWebhookUrls: "slackWebhookUrls",
   smtpPassword: "smtpPassword",
   heartbeatToken: "heartbeatToken",
+  /** The shared secret of the bridge's webhooks: Langfuse signs with it, LangSmith and others send it. */
+  bridgeWebhookSecret: "bridgeWebhookSecret",
 } as const;
 
 /**

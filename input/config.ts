@@ -1,6 +1,6 @@
 // The stack config schema: what `Pulumi.<stack>.yaml` holds under `agent-alert-routing:`.
 import { z } from "zod";
-import { KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "../core/conventions";
+import { ALERT_TYPES, KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "../core/conventions";
 import { durationProblem, parseDuration } from "../core/duration";
 import { timeZoneProblem } from "./timeZones";
 
@@ -291,6 +291,85 @@ const customers = z
   .strict()
   .default({});
 
+const labelName = z.string().regex(PROMETHEUS_NAME, "is not a label name");
+/** Labels a mapping adds to or overrides on its alerts; the routing labels are the bridge's to set. */
+const labelOverrides = z.record(labelName, z.string().min(1)).default({});
+
+/** An alert a tool can send, declared so that the routing matrix and the policies see it. */
+const bridgeAlert = z
+  .object({
+    /** The alert's name in the tool (a Langfuse alert's or LangSmith alert rule's name). */
+    name: z.string().min(1),
+    /** The `alertname` it reaches Alertmanager with: CamelCase, with the vertical's prefix. */
+    alertname: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "must be CamelCase, like HealthcareHallucinationRate"),
+    alert_type: z.enum(ALERT_TYPES).default("model"),
+    tool_name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/, "is not a tool name")
+      .optional(),
+    labels: labelOverrides,
+  })
+  .strict();
+
+const bridgeProject = z
+  .object({
+    /** The project's id in the tool (Langfuse) or its name (LangSmith). */
+    project: z.string().min(1),
+    vertical: id,
+    labels: labelOverrides,
+    alerts: z.array(bridgeAlert).default([]),
+  })
+  .strict();
+
+/** A dotted path into the tool's JSON, like `alert.name` or `items[0].state`. */
+const jsonPath = z
+  .string()
+  .regex(/^[A-Za-z_$][\w$-]*(\[\d+\])*(\.[A-Za-z_$][\w$-]*(\[\d+\])*)*$/, "is not a path like alert.name");
+
+const bridgeWebhook = bridgeProject
+  .omit({ project: true })
+  .extend({
+    /** The webhook's path: `POST /webhooks/<name>`. */
+    name: id,
+    paths: z
+      .object({
+        alertname: jsonPath,
+        severity: jsonPath.optional(),
+        status: jsonPath.optional(),
+        customer: jsonPath.optional(),
+        summary: jsonPath.optional(),
+      })
+      .strict(),
+    severities: z.record(z.string().min(1), z.enum(["critical", "warning"])).default({}),
+    resolvedValues: z.array(z.string().min(1)).default(["resolved", "ok", "OK"]),
+  })
+  .strict();
+
+/**
+ * The bridge that brings alerts of LLM-observability tools into Alertmanager's API (bridge/,
+ * docs/bridge.md). Its webhook secret is the Pulumi secret `bridgeWebhookSecret`.
+ */
+const bridge = z
+  .object({
+    /** Defaults to ghcr.io/callsphere/agent-alert-routing-bridge:<the package's version>. */
+    image: z
+      .string()
+      .regex(/^[^\s]+$/, "is not an image reference")
+      .optional(),
+    replicas: z.number().int().min(1).max(10).default(2),
+    /** Every Alertmanager replica, each of which receives every alert. */
+    alertmanagerUrls: z.array(httpUrl).min(1).default(["http://alertmanager-operated:9093"]),
+    /** How often active alerts are posted again; under alertmanager.resolveTimeout. */
+    resendInterval: interval.default("1m"),
+    /** An alert whose tool never sends its recovery resolves after this. */
+    maxAlertAge: interval.default("2h"),
+    bodyLimitKiB: z.number().int().min(1).max(1024).default(64),
+    langfuse: z.array(bridgeProject).default([]),
+    langsmith: z.array(bridgeProject).default([]),
+    webhooks: z.array(bridgeWebhook).default([]),
+  })
+  .strict();
+
 export const stackConfigSchema = z
   .object({
     teams: z.array(team).min(1),
@@ -304,9 +383,11 @@ export const stackConfigSchema = z
     pagerduty,
     slack,
     kubernetes,
+    bridge: bridge.optional(),
   })
   .strict();
 
+export type BridgeConfig = z.infer<typeof bridge>;
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type TeamConfig = StackConfig["teams"][number];
 export type TierConfig = StackConfig["tiers"][string];

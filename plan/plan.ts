@@ -1,10 +1,11 @@
 // The routing plan: everything that decides where an alert goes, as plain data. Renderers serialise
 // it and components declare it; neither adds a decision of its own.
-import { OBJECT_NAMES, SMTP_PASSWORD_FILE, tierIntervalName } from "../core/conventions";
+import { OBJECT_NAMES, SECRET_CONFIG_KEYS, SMTP_PASSWORD_FILE, tierIntervalName } from "../core/conventions";
 import type { RuleFileSource } from "../input/alertingRules";
 import type { CustomersConfig } from "../input/config";
 import type { AlertingModel } from "../input/model";
 import type { SecretRef } from "../input/secrets";
+import { type BridgePlan, buildBridgePlan } from "./bridge";
 import type { BusinessHours } from "./businessHours";
 import { type TeamCoverage, teamCoverages, tierHours } from "./coverage";
 import { buildOnCallPlan, type OnCallPlan } from "./onCall";
@@ -19,7 +20,15 @@ import { buildInhibitRules, buildRouteTree, type InhibitRulePlan, type RoutePlan
 import { buildRuleFile, type RuleFilePlan } from "./ruleFiles";
 import { buildRuleTestFiles, type RuleTestFilePlan } from "./ruleTests";
 
-export type { InhibitRulePlan, ReceiverPlan, RoutePlan, RuleFilePlan, RuleTestFilePlan, SecretFilePlan };
+export type {
+  BridgePlan,
+  InhibitRulePlan,
+  ReceiverPlan,
+  RoutePlan,
+  RuleFilePlan,
+  RuleTestFilePlan,
+  SecretFilePlan,
+};
 
 export interface TimeIntervalPlan {
   name: string;
@@ -60,6 +69,8 @@ export interface AlertingPlan {
   customers: CustomersConfig;
   /** Each vertical's strictest tier, which an alert without a tier label takes. */
   verticalStrictestTiers: { vertical: string; tier: string }[];
+  /** The bridge for LLM-observability alerts, when the stack configures one. */
+  bridge?: BridgePlan;
 }
 
 export interface KubernetesPlan {
@@ -99,6 +110,7 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
   const { route, verticalRoutes } = buildRouteTree(model, coverage);
   const receivers = buildReceivers(model, route);
   const secretFiles = buildSecretFiles(receivers);
+  const bridge = buildBridgePlan(model.config);
   return {
     stack: model.stack,
     global: {
@@ -120,7 +132,11 @@ export function buildPlan(model: AlertingModel): AlertingPlan {
     ruleFiles: ruleSources(model).map((source) => buildRuleFile(source, model.config.customers)),
     ruleTests: ruleSources(model).flatMap((source) => buildRuleTestFiles(source, model.config.customers)),
     secretFiles,
-    secretInputs: buildSecretInputs(secretFiles),
+    secretInputs: [
+      ...buildSecretInputs(secretFiles),
+      ...(bridge ? [{ configKey: SECRET_CONFIG_KEYS.bridgeWebhookSecret }] : []),
+    ],
+    bridge,
     secretMountPath: secretMountPath(kubernetes),
     coverage,
     onCall: buildOnCallPlan(model, coverage, receivers),

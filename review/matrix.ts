@@ -85,36 +85,43 @@ export function routingMatrix(model: AlertingModel, plan: AlertingPlan, config: 
   );
   const defaults = new Map(model.verticals.map((vertical) => [vertical.id, vertical.strictestTier]));
   const rows: MatrixRow[] = [];
+  const row = (vertical: string, alert: string, severity: string, tier: string, labels: LabelSet) => {
+    const nodes = router.match(labels);
+    const cells = {} as Record<MomentId, MatrixCell>;
+    for (const moment of moments) {
+      const active = nodes
+        .filter((node) => routeStatusAt(config, node, moment.at).active)
+        .map((n) => n.receiver);
+      const muted = nodes
+        .filter((node) => !routeStatusAt(config, node, moment.at).active)
+        .map((n) => n.receiver);
+      cells[moment.id] = {
+        receivers: active,
+        muted,
+        teams: [...new Set(active.map((receiver) => teamOf.get(receiver) ?? receiver))],
+        pages: active.some((receiver) => paging.has(receiver)),
+      };
+    }
+    rows.push({ vertical, alert, severity, tier, isStrictestTier: defaults.get(vertical) === tier, cells });
+  };
   for (const file of plan.ruleFiles) {
     for (const rule of file.groups.flatMap((group) => group.rules)) {
       if (!rule.alert) continue;
       for (const { tier, extra } of variants(model, file.vertical, rule.expr)) {
         const labels: LabelSet = { ...rule.labels, alertname: rule.alert, ...extra };
-        const nodes = router.match(labels);
-        const cells = {} as Record<MomentId, MatrixCell>;
-        for (const moment of moments) {
-          const active = nodes
-            .filter((node) => routeStatusAt(config, node, moment.at).active)
-            .map((n) => n.receiver);
-          const muted = nodes
-            .filter((node) => !routeStatusAt(config, node, moment.at).active)
-            .map((n) => n.receiver);
-          cells[moment.id] = {
-            receivers: active,
-            muted,
-            teams: [...new Set(active.map((receiver) => teamOf.get(receiver) ?? receiver))],
-            pages: active.some((receiver) => paging.has(receiver)),
-          };
-        }
-        rows.push({
-          vertical: file.vertical,
-          alert: extra[LABEL.integration] ? `${rule.alert} (${extra[LABEL.integration]})` : rule.alert,
-          severity: rule.labels?.severity ?? "",
-          tier,
-          isStrictestTier: defaults.get(file.vertical) === tier,
-          cells,
-        });
+        const integration = extra[LABEL.integration];
+        const alert = integration ? `${rule.alert} (${integration})` : rule.alert;
+        row(file.vertical, alert, rule.labels?.severity ?? "", tier, labels);
       }
+    }
+  }
+  // Alerts that arrive through the bridge, named with their source: they carry no tier of their own.
+  for (const alert of plan.bridge?.alerts ?? []) {
+    for (const { tier, extra } of variants(model, alert.vertical, "")) {
+      row(alert.vertical, `${alert.alertname} (${alert.source})`, alert.severity, tier, {
+        ...alert.labels,
+        ...extra,
+      });
     }
   }
   return rows;

@@ -26,6 +26,7 @@ const SOURCES = [
   "pipeline",
   "cli",
   "bench",
+  "bridge",
 ];
 /** A change to these changes what the build produces. */
 const INPUTS = ["package-lock.json", "tsconfig.json", "scripts/build.mjs", "policies/package.json"];

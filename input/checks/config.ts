@@ -13,6 +13,7 @@ import {
 import { joinPath } from "../../core/errors";
 import { dataKeyProblem, labelValueProblem } from "../../core/kubernetesNames";
 import type { StackConfig } from "../config";
+import { BRIDGE_CHECKS } from "./bridge";
 import { noCredentialsInUrls } from "./credentials";
 import type { ConfigCheck } from "./types";
 
@@ -196,4 +197,5 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   verticalIdsFitKubernetes,
   teamIdsFitSecretKeys,
   noCredentialsInUrls,
+  ...BRIDGE_CHECKS,
 ];
