@@ -6,6 +6,7 @@
 import {
   ALERTING_RULE_FILE,
   alertNamePrefix,
+  BRIDGE_METRICS,
   LABEL,
   type Severity,
   WATCHDOG_ALERT,
@@ -150,6 +151,30 @@ const SELF_ALERTS: readonly SelfAlert[] = [
   },
 ];
 
+/** With a bridge: its posts to Alertmanager failing, which loses the alerts of Langfuse and LangSmith. */
+const BRIDGE_ALERT: SelfAlert = {
+  suffix: "BridgeForwardingFailing",
+  // Each failed attempt counts; a blip of a few retries that then succeed stays under the `for`.
+  expr: `sum by (alertmanager) (increase(${BRIDGE_METRICS.alertmanagerErrors}[5m])) > 0`,
+  for: "5m",
+  severity: "critical",
+  by: "alertmanager",
+  summary: "The alert bridge fails to post to Alertmanager {{ $labels.alertmanager }}",
+  description:
+    "For 5 minutes the bridge's posts to {{ $labels.alertmanager }} have failed: alerts from Langfuse, LangSmith and other webhooks may not reach anyone, and active ones resolve once resolve_timeout passes. Check the bridge's log and that Alertmanager is reachable from its pods (docs/bridge.md).",
+  test: {
+    series: [
+      {
+        series: `${BRIDGE_METRICS.alertmanagerErrors}{alertmanager="http://alertmanager-operated.monitoring:9093"}`,
+        values: "0x5 0+3x20",
+      },
+    ],
+    quietAt: "5m",
+    firesAt: "13m",
+    labels: "http://alertmanager-operated.monitoring:9093",
+  },
+};
+
 /** `{{ $labels.<by> }}` of an annotation, as promtool expands it for one alert. */
 function expand(text: string, by: string, value: string): string {
   return text.replaceAll(`{{ $labels.${by} }}`, value);
@@ -189,7 +214,8 @@ export function alertingRuleFile(config: StackConfig): RuleFileSource {
         "This alert always fires. Its heartbeat proves the rule file of the alerts about the alerting is loaded; if it stops arriving, nothing watches Alertmanager and Prometheus.",
     },
   });
-  const alerts = SELF_ALERTS.map((spec) =>
+  const specs = config.bridge ? [...SELF_ALERTS, BRIDGE_ALERT] : SELF_ALERTS;
+  const alerts = specs.map((spec) =>
     alert({
       name: name(spec.suffix),
       expr: spec.expr,
@@ -203,7 +229,7 @@ export function alertingRuleFile(config: StackConfig): RuleFileSource {
       },
     }),
   );
-  const ruleTests: PromtoolTestGroup[] = SELF_ALERTS.map((spec, i) => {
+  const ruleTests: PromtoolTestGroup[] = specs.map((spec, i) => {
     const { annotations } = alerts[i];
     return {
       name: `${alerts[i].name}: quiet at first, firing once its condition has held for ${spec.for}`,

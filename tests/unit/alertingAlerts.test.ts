@@ -33,6 +33,7 @@ describe("the alerts about the alerting", () => {
         "AlertingPrometheusConfigReloadFailed",
         "AlertingAlertmanagerConfigReloadFailed",
         "AlertingNotificationQueueFull",
+        "AlertingBridgeForwardingFailing",
       ],
     );
     for (const rule of rules) {
