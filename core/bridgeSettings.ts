@@ -1,6 +1,7 @@
 // The bridge's settings file (`bridge.json`, in its ConfigMap): what the plan writes from the stack
 // config and the bridge reads at start. One schema for both sides, so they cannot drift apart.
 import { z } from "zod";
+import { type BridgeSource, LABEL } from "./conventions";
 
 const labels = z.record(z.string(), z.string());
 
@@ -10,6 +11,8 @@ const declaredAlert = z
     alertname: z.string().min(1),
     /** `alert_type`, `team` and any override of the mapping's labels. */
     labels,
+    /** The severities the tool can send it at, for the routing matrix and the policies. */
+    severities: z.array(z.enum(["critical", "warning"])).min(1),
   })
   .strict();
 
@@ -61,3 +64,39 @@ export const bridgeSettingsSchema = z
 export type BridgeSettings = z.infer<typeof bridgeSettingsSchema>;
 export type ProjectMapping = z.infer<typeof projectMapping>;
 export type WebhookMapping = z.infer<typeof webhookMapping>;
+
+/** An alert that can come through the bridge, with every label it reaches Alertmanager with. */
+export interface BridgeAlert {
+  source: BridgeSource;
+  vertical: string;
+  alertname: string;
+  severity: "critical" | "warning";
+  labels: Record<string, string>;
+}
+
+/** Every declared alert at every severity it can arrive at: what the matrix shows and the policies route. */
+export function declaredAlerts(settings: BridgeSettings): BridgeAlert[] {
+  const sources: [BridgeSource, Record<string, ProjectMapping>][] = [
+    ["langfuse", settings.langfuse],
+    ["langsmith", settings.langsmith],
+    ["webhook", settings.webhooks],
+  ];
+  return sources.flatMap(([source, mappings]) =>
+    Object.values(mappings).flatMap((mapping) =>
+      Object.values(mapping.alerts).flatMap((alert) =>
+        alert.severities.map((severity) => ({
+          source,
+          vertical: mapping.labels[LABEL.vertical] ?? "",
+          alertname: alert.alertname,
+          severity,
+          labels: {
+            ...mapping.labels,
+            ...alert.labels,
+            [LABEL.alertName]: alert.alertname,
+            [LABEL.severity]: severity,
+          },
+        })),
+      ),
+    ),
+  );
+}

@@ -1,40 +1,31 @@
 // The bridge's plan: the settings file it reads (which labels each Langfuse project, LangSmith
 // project and webhook gives its alerts) and the alerts that can arrive through it, which the routing
 // matrix and the policies judge like the catalogue's.
-import type { BridgeSettings } from "../core/bridgeSettings";
+import { type BridgeAlert, type BridgeSettings, declaredAlerts } from "../core/bridgeSettings";
 import {
   alertNamePrefix,
   BRIDGE_IMAGE,
   type BridgeSource,
   LABEL,
   PACKAGE_VERSION,
-  type Severity,
 } from "../core/conventions";
 import { parseDuration } from "../core/duration";
 import { ownerOf } from "../core/ownership";
 import type { BridgeConfig, StackConfig } from "../input/config";
 
-/** An alert that can come through the bridge, with every label it reaches Alertmanager with. */
-export interface BridgeAlertPlan {
-  source: BridgeSource;
-  vertical: string;
-  alertname: string;
-  severity: Severity;
-  labels: Record<string, string>;
-}
-
 export interface BridgePlan {
   image: string;
   replicas: number;
   settings: BridgeSettings;
-  alerts: BridgeAlertPlan[];
+  /** The declared alerts at each severity they can arrive at, read from the settings as the policies read them. */
+  alerts: BridgeAlert[];
 }
 
 type Mapping = BridgeConfig["langfuse"][number] | BridgeConfig["webhooks"][number];
 type DeclaredAlert = Mapping["alerts"][number];
 
 /** Langfuse sends ALERT and WARNING; LangSmith has no severity (critical); a webhook, what it maps. */
-function severitiesOf(source: BridgeSource, mapping: Mapping): Severity[] {
+function severitiesOf(source: BridgeSource, mapping: Mapping): BridgeAlert["severity"][] {
   if (source === "langfuse") return ["critical", "warning"];
   if (source === "langsmith" || !("severities" in mapping)) return ["critical"];
   const mapped = Object.values(mapping.severities);
@@ -60,7 +51,10 @@ function mappingSettings(config: StackConfig, source: BridgeSource, mapping: Map
     labels: base,
     alertnamePrefix: alertNamePrefix(mapping.vertical),
     alerts: Object.fromEntries(
-      mapping.alerts.map((alert) => [alert.name, { alertname: alert.alertname, labels: alertLabels(alert) }]),
+      mapping.alerts.map((alert) => [
+        alert.name,
+        { alertname: alert.alertname, labels: alertLabels(alert), severities: severitiesOf(source, mapping) },
+      ]),
     ),
   };
 }
@@ -93,36 +87,10 @@ export function buildBridgePlan(config: StackConfig): BridgePlan | undefined {
       ]),
     ),
   };
-  const sources: [BridgeSource, readonly Mapping[]][] = [
-    ["langfuse", bridge.langfuse],
-    ["langsmith", bridge.langsmith],
-    ["webhook", bridge.webhooks],
-  ];
-  const alerts = sources.flatMap(([source, list]) =>
-    list.flatMap((mapping) => {
-      const { labels, alerts: declared } = mappingSettings(config, source, mapping);
-      return Object.values(declared).flatMap((alert) =>
-        severitiesOf(source, mapping).map(
-          (severity): BridgeAlertPlan => ({
-            source,
-            vertical: mapping.vertical,
-            alertname: alert.alertname,
-            severity,
-            labels: {
-              ...labels,
-              ...alert.labels,
-              [LABEL.alertName]: alert.alertname,
-              [LABEL.severity]: severity,
-            },
-          }),
-        ),
-      );
-    }),
-  );
   return {
     image: bridge.image ?? `${BRIDGE_IMAGE}:${PACKAGE_VERSION}`,
     replicas: bridge.replicas,
     settings,
-    alerts,
+    alerts: declaredAlerts(settings),
   };
 }

@@ -22,7 +22,8 @@ function routedAlerts(view: StackView, report: Report): RoutedAlert[] {
   const known = routed.get(view);
   if (known) return known;
   const router = createRouter(view.alertmanager.config);
-  const alerts = view.alerts
+  // The bridge's alerts are routed like the rules': a model alert from Langfuse reaches AI engineering too.
+  const alerts = [...view.alerts, ...view.bridgeAlerts]
     .filter((alert) => alert.rule.labels?.[LABEL.severity] !== "info")
     .map((alert) => {
       const receivers = router.receivers({ ...alert.rule.labels, alertname: alert.rule.alert });

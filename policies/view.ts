@@ -2,8 +2,10 @@
 // every vertical, and the resources by kind. Built once per check from CrossGuard's resources.
 import yaml from "js-yaml";
 import type { AmConfig } from "../alertmanager/types";
+import { bridgeSettingsSchema, declaredAlerts } from "../core/bridgeSettings";
 import {
   ALERTMANAGER_CONFIG_KEY,
+  BRIDGE_SETTINGS_FILE,
   parseReceiverName,
   RESOURCE_TYPES,
   SHARD_LABEL,
@@ -56,6 +58,8 @@ export interface StackView {
   alertmanager?: { config: AmConfig; resource: PolicyResourceLike };
   verticals: DeclaredVertical[];
   alerts: DeclaredAlert[];
+  /** Alerts the bridge's declared settings say can arrive from Langfuse, LangSmith or a webhook. */
+  bridgeAlerts: DeclaredAlert[];
   recordingRules: { vertical: string; rule: RenderedRule; resource: PolicyResourceLike }[];
   /** Values of Secrets the engine does not know yet (a first preview), which the policies step around. */
   unknowns: { resource: PolicyResourceLike; field: string }[];
@@ -196,7 +200,38 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
       }
     }
   }
-  return { resources, ofType, alertmanager, verticals, alerts, recordingRules, unknowns };
+  return {
+    resources,
+    ofType,
+    alertmanager,
+    verticals,
+    alerts,
+    bridgeAlerts: bridgeAlertsOf(ofType(TYPES.configMap)),
+    recordingRules,
+    unknowns,
+  };
+}
+
+/** The bridge's declared alerts, as routable rules without an expression, from its settings ConfigMap. */
+function bridgeAlertsOf(configMaps: readonly PolicyResourceLike[]): DeclaredAlert[] {
+  return configMaps.flatMap((resource) => {
+    const text = stringMap(resource.props.data)[BRIDGE_SETTINGS_FILE];
+    if (!text) return [];
+    let settings: unknown;
+    try {
+      settings = JSON.parse(text);
+    } catch {
+      return [];
+    }
+    const parsed = bridgeSettingsSchema.safeParse(settings);
+    if (!parsed.success) return [];
+    return declaredAlerts(parsed.data).map((alert) => ({
+      vertical: alert.vertical,
+      group: `bridge (${alert.source})`,
+      rule: { alert: alert.alertname, expr: "", labels: alert.labels },
+      resource,
+    }));
+  });
 }
 
 interface RuleGroupLike {
