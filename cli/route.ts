@@ -4,7 +4,7 @@ import { createRouter, type RouteNode, routeStatusAt } from "../alertmanager/eva
 import { inhibitingAlert } from "../alertmanager/inhibit";
 import { formatMatcher } from "../alertmanager/matchers";
 import type { AmConfig, LabelSet } from "../alertmanager/types";
-import { PROMETHEUS_NAME } from "../core/conventions";
+import { BRIDGE_SOURCES, LABEL, PROMETHEUS_NAME } from "../core/conventions";
 import { ValidationError } from "../core/errors";
 import { compileRouting } from "../pipeline/compile";
 import { readYamlFile, stackFilePath } from "../pipeline/projectFiles";
@@ -173,6 +173,19 @@ function escalationText(onCall: OnCallPlan, team: TeamOnCallPlan, policyKind: st
   ];
 }
 
+/** Where an alert with a bridge `source` comes from, and whether the stack declares it (and so the matrix lists it). */
+function bridgeOrigin(plan: AlertingPlan, labels: LabelSet): string | undefined {
+  const source = labels[LABEL.source];
+  if (!source || !(BRIDGE_SOURCES as readonly string[]).includes(source)) return undefined;
+  if (!plan.bridge) return `from ${source} through the bridge, which this stack does not deploy`;
+  const declared = plan.bridge.alerts.find(
+    (alert) => alert.source === source && alert.alertname === labels[LABEL.alertName],
+  );
+  return declared
+    ? `from ${source} through the bridge; declared in bridge.${source === "webhook" ? "webhooks" : source} for ${declared.vertical}, so the routing matrix lists it`
+    : `from ${source} through the bridge; not declared in the stack config's bridge section, so the routing matrix does not list it`;
+}
+
 const alertName = (labels: LabelSet): string => labels.alertname ?? JSON.stringify(labels);
 
 export function describeRouting(
@@ -205,6 +218,8 @@ export function describeRouting(
         .join(" ")}`,
     );
     out.push(`  ${tiered[alerts.indexOf(labels)].why}`);
+    const origin = bridgeOrigin(plan, labels);
+    if (origin) out.push(`  ${origin}`);
     const inhibitor =
       alerts.length > 1
         ? inhibitingAlert(

@@ -41,6 +41,28 @@ describe("npm run route", () => {
     }
   });
 
+  it("a Langfuse model alert from the bridge says where it comes from and pages AI engineering, never platform", () => {
+    const labels = [
+      "vertical=healthcare",
+      "alert_type=model",
+      "team=ai-eng",
+      "severity=critical",
+      "source=langfuse",
+    ];
+    const out = ok(["--stack", "prod", "--at", NIGHT, "alertname=HealthcareHallucinationRate", ...labels]);
+    assert.match(
+      out,
+      /from langfuse through the bridge; declared in bridge\.langfuse for healthcare, so the routing matrix lists it/,
+    );
+    assert.match(out, /receiver ai-eng: notifies now/);
+    assert.doesNotMatch(out, /receiver platform/);
+    const undeclared = ok(["--stack", "prod", "--at", NIGHT, "alertname=HealthcareToxicity", ...labels]);
+    assert.match(
+      undeclared,
+      /not declared in the stack config's bridge section, so the routing matrix does not list it/,
+    );
+  });
+
   it("a healthcare P1 escalates to the executive within the SEV1 budget", () => {
     const out = ok([
       "--at",

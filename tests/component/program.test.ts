@@ -35,7 +35,7 @@ describe("the prod program: Kubernetes objects in operator mode", () => {
   const verticals = () => (run.stackFile.values.verticals as { id: string }[]).map((vertical) => vertical.id);
   const secrets = () => ofType(run, "kubernetes:core/v1:Secret");
 
-  it("declares one PrometheusRule per vertical, and one for the alerts about the alerting, with the rule selector's label, and no ConfigMap", () => {
+  it("declares one PrometheusRule per vertical, and one for the alerts about the alerting, with the rule selector's label, and no ConfigMap but the bridge's settings", () => {
     const rules = ofType(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     assert.deepEqual(
       rules.map((rule) => rule.name).sort(),
@@ -61,7 +61,10 @@ describe("the prod program: Kubernetes objects in operator mode", () => {
         vertical,
       );
     }
-    assert.deepEqual(configMaps(), []);
+    assert.deepEqual(
+      configMaps().map((map) => map.name),
+      ["alert-routing-bridge-settings"],
+    );
     assert.equal(ofType(run, "kubernetes:monitoring.coreos.com/v1:AlertmanagerConfig").length, 0);
   });
 
@@ -70,10 +73,52 @@ describe("the prod program: Kubernetes objects in operator mode", () => {
       secrets()
         .map((secret) => secret.name)
         .sort(),
-      ["alert-routing-k8s-alertmanager-config", "alert-routing-k8s-alertmanager-secrets"],
+      [
+        "alert-routing-bridge-secret",
+        "alert-routing-k8s-alertmanager-config",
+        "alert-routing-k8s-alertmanager-secrets",
+      ],
     );
     assert.equal(run.outputs.alertmanagerConfig, "agent-alert-routing-alertmanager-config");
     assert.equal(run.outputs.deliveryMode, "operator");
+  });
+
+  it("declares the bridge: a Deployment of two replicas in the monitoring namespace, its Service, its settings and its webhook secret only in a Secret, mounted as files", () => {
+    const deployment = named(run, "alert-routing-bridge-deployment");
+    const spec = deployment.inputs.spec as {
+      replicas: number;
+      template: {
+        spec: {
+          containers: { image: string; env: { name: string; value: string }[] }[];
+          volumes: { name: string; secret?: { secretName: string }; configMap?: { name: string } }[];
+        };
+      };
+    };
+    assert.equal(spec.replicas, 2);
+    assert.equal((deployment.inputs.metadata as { namespace: string }).namespace, "monitoring");
+    const [container] = spec.template.spec.containers;
+    assert.match(container.image, /^ghcr\.io\/callsphere\/agent-alert-routing-bridge:\d+\.\d+\.\d+$/);
+    assert.ok(
+      !JSON.stringify(container.env).includes(testSecret("bridgeWebhookSecret")),
+      "the secret is a file, not a variable",
+    );
+    assert.deepEqual(
+      spec.template.spec.volumes.map((volume) => volume.secret?.secretName ?? volume.configMap?.name),
+      ["agent-alert-routing-bridge", "agent-alert-routing-bridge"],
+    );
+    const service = named(run, "alert-routing-bridge-service");
+    assert.deepEqual(
+      (service.inputs.spec as { ports: { targetPort: string }[] }).ports.map((port) => port.targetPort),
+      ["http"],
+    );
+    const secret = named(run, "alert-routing-bridge-secret");
+    assert.ok(isSecretValue(secret.inputs.stringData), "stringData must be a secret");
+    assert.deepEqual(unwrap(secret.inputs.stringData), {
+      "webhook-secret": testSecret("bridgeWebhookSecret"),
+    });
+    const settings = JSON.stringify(named(run, "alert-routing-bridge-settings").inputs);
+    assert.ok(!settings.includes(testSecret("bridgeWebhookSecret")));
+    assert.match(settings, /healthcare-voice-prod/);
   });
 
   it("adopts the existing namespace, leaves it on destroy, and uses one configured provider", () => {
