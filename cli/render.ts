@@ -267,7 +267,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   emit("outputs.json", `${JSON.stringify(outputs, null, 2)}\n`);
   emit(
     "summary.md",
-    `${summary}\n## Declared resources\n\n${run.resources.length} resources; the Secret holds ${secretFiles.length} files, shown here as ${SECRET_PLACEHOLDER}.\n`,
+    `${summary}\n## Declared resources\n\n${run.resources.length} resources; the Secrets hold ${secretFiles.length} files, shown here as ${SECRET_PLACEHOLDER}.\n`,
   );
   // The policy pack judges what was declared, as `pulumi preview --policy-pack policies` would.
   emit("policy-config.json", `${JSON.stringify(compiled.policyConfig, null, 2)}\n`);
