@@ -11,10 +11,7 @@ function same(a: string, b: string): boolean {
 
 const hmac = (secret: string, text: string) => createHmac("sha256", secret).update(text).digest("hex");
 
-/**
- * Langfuse's signature: `t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">`; a bare hex HMAC of the
- * body is taken too, as older Langfuse webhooks sent it.
- */
+/** Langfuse's signature: `t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">`. */
 export function langfuseSignatureValid(secret: string, body: string, header: string | undefined): boolean {
   if (!header || !secret) return false;
   const parts = Object.fromEntries(
@@ -23,9 +20,8 @@ export function langfuseSignatureValid(secret: string, body: string, header: str
       return at < 0 ? ["", part.trim()] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
     }),
   );
-  if (parts.t !== undefined && parts.v1 !== undefined)
-    return same(parts.v1, hmac(secret, `${parts.t}.${body}`));
-  return same(header.trim(), hmac(secret, body));
+  if (parts.t === undefined || parts.v1 === undefined) return false;
+  return same(parts.v1, hmac(secret, `${parts.t}.${body}`));
 }
 
 /** The signature header Langfuse would send for this body, for stand-ins and tests. */

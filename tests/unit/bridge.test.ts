@@ -3,6 +3,7 @@
 // tokens; the stack config's bridge section, validated with file, path and field; and the forwarder
 // against a recording Alertmanager stand-in (what it posts, when it resolves, what it reads back).
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -174,6 +175,8 @@ describe("the bridge's authentication", () => {
     assert.ok(!langfuseSignatureValid("s3cret", `${body} `, langfuseSignature("s3cret", body)));
     assert.ok(!langfuseSignatureValid("other", body, langfuseSignature("s3cret", body)));
     assert.ok(!langfuseSignatureValid("s3cret", body, undefined));
+    const bare = createHmac("sha256", "s3cret").update(body).digest("hex");
+    assert.ok(!langfuseSignatureValid("s3cret", body, bare), "only Langfuse's t=…,v1=… form");
     assert.ok(
       !langfuseSignatureValid("", body, langfuseSignature("", body)),
       "an empty secret lets nobody in",
