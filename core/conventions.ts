@@ -256,6 +256,16 @@ export const SECRET_CONFIG_KEYS = {
 export const PROVIDER_SECRET_KEYS = { "pagerduty:token": "token", "pagerduty:userToken": "token" } as const;
 
 export const PROMETHEUS_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Labels that tell the replicas of a highly available pair apart: the Prometheus Operator's
+ * `replicaExternalLabelName` default, Thanos' `replica` and `rule_replica` conventions, and the
+ * HA tracker label of Cortex and Mimir. Each replica's copy of an alert differs in it, so an alert
+ * or a `group_by` that keeps it splits one alert into one per replica, each paging on its own.
+ */
+export const REPLICA_LABELS = ["prometheus_replica", "replica", "rule_replica", "__replica__"] as const;
+
+export const isReplicaLabel = (name: string): boolean => (REPLICA_LABELS as readonly string[]).includes(name);
 export const KEBAB_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Pulumi type tokens of the resources the program declares and the tools read back. */

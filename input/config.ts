@@ -1,6 +1,6 @@
 // The stack config schema: what `Pulumi.<stack>.yaml` holds under `agent-alert-routing:`.
 import { z } from "zod";
-import { ALERT_TYPES, KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "../core/conventions";
+import { ALERT_TYPES, isReplicaLabel, KEBAB_NAME, PROMETHEUS_NAME, WEEKDAYS } from "../core/conventions";
 import { durationProblem, parseDuration } from "../core/duration";
 import { timeZoneProblem } from "./timeZones";
 
@@ -38,6 +38,9 @@ const duration = z.string().superRefine((text, context) => {
   if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
 /** Alertmanager refuses a zero group_interval or repeat_interval. */
+const replicaMessage =
+  "names a label that tells HA replicas apart: each replica's copy of an alert would form its own group and page on its own";
+
 const interval = duration.refine((text) => (parseDuration(text) ?? 1) > 0, "must be more than 0 (e.g. 5m)");
 /**
  * Alertmanager reads only http and https URLs with a host (a `javascript:` or `file:` URL is refused
@@ -150,7 +153,12 @@ const alertmanager = z
   .object({
     resolveTimeout: duration.default("3m"),
     groupBy: z
-      .array(z.string().regex(PROMETHEUS_NAME, "is not a label name"))
+      .array(
+        z
+          .string()
+          .regex(PROMETHEUS_NAME, "is not a label name")
+          .refine((name) => !isReplicaLabel(name), replicaMessage),
+      )
       .default(["alertname", "vertical"]),
     timings: z
       .object({ critical: timing, warning: timing })
@@ -282,7 +290,12 @@ const customers = z
       .string()
       .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "is not a metric name")
       .default("callsphere_customer_info"),
-    customerLabel: z.string().regex(PROMETHEUS_NAME, "is not a label name").default("customer"),
+    // Routes group by the customer label, so a replica label there would split HA copies too.
+    customerLabel: z
+      .string()
+      .regex(PROMETHEUS_NAME, "is not a label name")
+      .refine((name) => !isReplicaLabel(name), replicaMessage)
+      .default("customer"),
     verticalLabel: z.string().regex(PROMETHEUS_NAME, "is not a label name").default("vertical"),
     tierLabel: z.string().regex(PROMETHEUS_NAME, "is not a label name").default("tier"),
     /** How long the info series may be absent before the platform team is told that tiers are unknown. */

@@ -18,6 +18,7 @@ import {
 } from "./pagerduty";
 import type { AlertRoutingPolicy } from "./policy";
 import { valuesKnownAtPreviewPolicy } from "./preview";
+import { groupByNoReplicaPolicy } from "./replicas";
 import { tierCoveragePolicy } from "./tiers";
 
 /** The catalogue's named checks first (the same ones validation runs), then the stack's own rules. */
@@ -34,6 +35,7 @@ export const allPolicies: AlertRoutingPolicy[] = [
   noPlainSecretsPolicy,
   protectedOnCallPolicy,
   alertGroupingPolicy,
+  groupByNoReplicaPolicy,
   objectSizePolicy,
   sloCoveredThresholdPolicy,
   valuesKnownAtPreviewPolicy,

@@ -6,10 +6,12 @@ import {
   COST_SPIKE_CATEGORY,
   COST_SPIKE_PAGE_RATIO,
   IMPACT_VERTICAL,
+  isReplicaLabel,
   KEBAB_NAME,
   LABEL,
   MODEL_MIN_FOR_SECONDS,
   PROMETHEUS_NAME,
+  REPLICA_LABELS,
   SEV1_PRIORITY,
   SEVERITIES,
   SEVERITY_ALIASES,
@@ -364,6 +366,20 @@ export const symptomLabel: RuleCheck = {
   },
 };
 
+export const replicaLabel: RuleCheck = {
+  name: "no-replica-label",
+  description: `No rule sets a label that tells HA replicas apart (${REPLICA_LABELS.join(", ")}): the copies a Prometheus pair sends would differ in it, and each would page on its own.`,
+  severity: "error",
+  check(rule) {
+    return Object.keys(rule.labels)
+      .filter(isReplicaLabel)
+      .map((name) => ({
+        field: labelField(name),
+        message: `"${name}" tells HA replicas apart: each replica's copy would be an alert of its own and page on its own`,
+      }));
+  },
+};
+
 export const categoryLabel: RuleCheck = {
   name: "category-label",
   description: "A category label is one the routing knows.",
@@ -550,6 +566,7 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   impactLabel,
   priorityLabel,
   symptomLabel,
+  replicaLabel,
   categoryLabel,
   modelAlertFor,
   costSpikeRatio,

@@ -41,7 +41,7 @@ describe("the policy pack", () => {
         );
       }
     }
-    assert.equal(allPolicies.filter((policy) => policy.enforcementLevel === "mandatory").length, 37);
+    assert.equal(allPolicies.filter((policy) => policy.enforcementLevel === "mandatory").length, 39);
   });
 
   it("flags a threshold alert without its symptom only against an SLO on the same series", () => {

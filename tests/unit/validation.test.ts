@@ -555,6 +555,14 @@ const catalogueCases: CatalogueCase[] = [
     message: /needs exactly one of `alert` or `record`/,
   },
   {
+    name: "a replica label on an alert, which would make a Prometheus pair's copies two alerts",
+    edit: (c) => {
+      labels(rule(c, ...INFRA)).prometheus_replica = "prometheus-k8s-0";
+    },
+    path: "groups[2].rules[0].labels.prometheus_replica",
+    message: /^"prometheus_replica" tells HA replicas apart/,
+  },
+  {
     name: "priority outside P1 to P5",
     edit: (c) => {
       labels(rule(c, ...INFRA)).priority = "P0";
@@ -1090,6 +1098,21 @@ const configCases: ConfigCase[] = [
     },
     path: "pagerduty.alertGrouping.windowMinute",
     message: /^is not a known field \(check its spelling\)$/,
+  },
+  set(
+    "a replica label in alertmanager.groupBy, which would split a Prometheus pair's copies",
+    ["alertmanager", "groupBy"],
+    ["alertname", "vertical", "prometheus_replica"],
+    "alertmanager.groupBy[2]",
+    /^"prometheus_replica" names a label that tells HA replicas apart/,
+  ),
+  {
+    name: "a replica label as the customer label, which every vertical's routes group by",
+    edit: (config) => {
+      config.customers = { customerLabel: "replica" };
+    },
+    path: "customers.customerLabel",
+    message: /^"replica" names a label that tells HA replicas apart/,
   },
   {
     name: "missing required key (routing)",
