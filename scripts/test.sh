@@ -28,6 +28,11 @@ node --import tsx --test --test-reporter=spec \
 timeout --kill-after=30s 15m node --import tsx --test --test-reporter=spec \
   --test-concurrency=6 tests/e2e/*.test.ts
 
+# High availability, on its own: three Alertmanagers and a Prometheus pair (tests/e2e-ha) are five
+# binaries on two cores, and beside the other end-to-end files their timing bounds would measure the
+# machine's load. One file of about seven steps, each with its own deadline; `timeout` bounds it.
+timeout --kill-after=30s 15m node --import tsx --test --test-reporter=spec tests/e2e-ha/*.test.ts
+
 # Last, alone: every command the docs show, in a scratch copy (tests/docs). It runs the full
 # benchmark, which would disturb the timing bounds of the end-to-end suite if they ran together.
 timeout --kill-after=30s 30m node --import tsx --test --test-reporter=spec tests/docs/*.test.ts

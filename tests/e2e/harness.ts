@@ -1,5 +1,6 @@
 // One end-to-end harness: the real Prometheus and Alertmanager, on 127.0.0.1, running what the
 // offline render produced for the e2e stack (production's config with test endpoints and timings),
+// one of each or, for the high-availability suite, an Alertmanager cluster and Prometheus replicas,
 // scraping a metrics endpoint the test drives and notifying stand-ins for PagerDuty, Slack, SMTP
 // and the heartbeat. Everything lives in one temporary folder and every process is stopped by
 // `stop()`, or by the exit handlers of processes.ts when the test process itself goes away.
@@ -97,6 +98,51 @@ export interface HarnessOptions {
   backfill?: BackfilledCounter[];
   /** Creates the scenario's series at healthy values, before Prometheus first scrapes. */
   seed?: (metrics: MetricsEndpoint) => void;
+  /**
+   * Alertmanagers peered by gossip into one cluster (default 1: clustering off). Each Prometheus
+   * sends every alert to all of them, as kube-prometheus-stack's do.
+   */
+  alertmanagers?: number;
+  /**
+   * Prometheus replicas evaluating the same rules (default 1). With more than one, each carries
+   * its own `prometheus_replica` external label and drops it from alerts before sending, as the
+   * Prometheus Operator sets a pair up.
+   */
+  prometheusReplicas?: number;
+  /** A cluster's `--cluster.peer-timeout`: how long each position waits behind the one before it. */
+  peerTimeout?: string;
+}
+
+/** The external label the Prometheus Operator gives each replica (`replicaExternalLabelName`). */
+export const REPLICA_LABEL = "prometheus_replica";
+/** Gossip timings of the test cluster: a short peer timeout and settle, as Alertmanager 0.25 allows. */
+export const CLUSTER_TIMINGS = {
+  peerTimeout: "2s",
+  gossipInterval: "100ms",
+  pushpullInterval: "2s",
+  settleTimeout: "5s",
+};
+
+/** One Alertmanager of the cluster: its ports stay the same across restarts, so peers find it again. */
+interface AmNode {
+  index: number;
+  port: number;
+  clusterPort: number;
+  started?: Started;
+  restarts: number;
+}
+
+/** One Prometheus replica. */
+interface PromNode {
+  index: number;
+  port: number;
+  started?: Started;
+}
+
+export interface ClusterStatus {
+  name: string;
+  status: string;
+  peers: { name: string; address: string }[];
 }
 
 export interface AmAlert {
@@ -158,16 +204,24 @@ export class Harness {
   readonly timings: Timings;
   readonly secretDir: string;
   renderedDir = "";
-  amPort = 0;
-  promPort = 0;
-  private alertmanager?: Started;
-  private prometheus?: Started;
-  private restarts = 0;
+  readonly ams: AmNode[];
+  readonly proms: PromNode[];
 
   private constructor(readonly options: HarnessOptions) {
     this.dir = tempDir(`e2e-${options.name}`);
     this.secretDir = path.join(this.dir, "secrets");
     this.timings = options.timings ?? TEST_TIMINGS;
+    this.ams = Array.from({ length: options.alertmanagers ?? 1 }, (_, index) => ({
+      index,
+      port: 0,
+      clusterPort: 0,
+      restarts: 0,
+    }));
+    this.proms = Array.from({ length: options.prometheusReplicas ?? 1 }, (_, index) => ({ index, port: 0 }));
+  }
+
+  get clustered(): boolean {
+    return this.ams.length > 1;
   }
 
   static async start(options: HarnessOptions): Promise<Harness> {
@@ -181,12 +235,25 @@ export class Harness {
     }
   }
 
+  /** The first Alertmanager's port: the only one without a cluster. */
+  get amPort(): number {
+    return this.ams[0].port;
+  }
+
   get amUrl(): string {
-    return `http://127.0.0.1:${this.amPort}`;
+    return this.amUrlOf(0);
+  }
+
+  amUrlOf(index: number): string {
+    return `http://127.0.0.1:${this.ams[index].port}`;
   }
 
   get promUrl(): string {
-    return `http://127.0.0.1:${this.promPort}`;
+    return this.promUrlOf(0);
+  }
+
+  promUrlOf(index: number): string {
+    return `http://127.0.0.1:${this.proms[index].port}`;
   }
 
   endpoints(): Endpoints {
@@ -236,13 +303,27 @@ export class Harness {
       fs.writeFileSync(path.join(this.dir, "rules", file), scaleRuleFile(text));
     }
     this.writeSecrets(rendered.dir);
-    await this.startAlertmanager();
-    if (this.options.backfill?.length) await this.backfill(this.options.backfill);
-    await this.startPrometheus();
+    if (this.clustered) for (const am of this.ams) am.clusterPort = await freePort();
+    for (const am of this.ams) await this.startAlertmanager(am.index);
+    if (this.clustered) await this.waitForCluster();
+    for (const prom of this.proms) {
+      if (this.options.backfill?.length) await this.backfill(this.options.backfill, prom.index);
+      await this.startPrometheus(prom.index);
+    }
   }
 
   get amConfigFile(): string {
     return path.join(this.dir, "alertmanager.yaml");
+  }
+
+  amConfigText(): string {
+    return fs.readFileSync(this.amConfigFile, "utf8");
+  }
+
+  /** Renders a changed stack config into `out` and returns the Alertmanager config it wrote. */
+  async renderedConfig(doc: StackConfigDoc, out: string): Promise<string> {
+    const rendered = await this.render(doc, out);
+    return fs.readFileSync(path.join(rendered.dir, "alertmanager.yaml"), "utf8");
   }
 
   /**
@@ -321,56 +402,120 @@ export class Harness {
     }
   }
 
-  async startAlertmanager(): Promise<void> {
-    const storage = path.join(this.dir, "alertmanager-data");
+  private amStorage(index: number): string {
+    return path.join(this.dir, index === 0 ? "alertmanager-data" : `alertmanager-${index}-data`);
+  }
+
+  private amName(index: number): string {
+    return this.clustered ? `alertmanager-${index}` : "alertmanager";
+  }
+
+  /** The flags that make a cluster: gossip on its own port, every other node as a peer. */
+  private clusterFlags(index: number): string[] {
+    if (!this.clustered) {
+      // Cluster mode waits for peers before its first notification (about 10 s); one node needs none.
+      return ["--cluster.listen-address="];
+    }
+    const peers = this.ams
+      .filter((other) => other.index !== index)
+      .map((other) => `--cluster.peer=127.0.0.1:${other.clusterPort}`);
+    return [
+      `--cluster.listen-address=127.0.0.1:${this.ams[index].clusterPort}`,
+      `--cluster.advertise-address=127.0.0.1:${this.ams[index].clusterPort}`,
+      ...peers,
+      `--cluster.peer-timeout=${this.options.peerTimeout ?? CLUSTER_TIMINGS.peerTimeout}`,
+      `--cluster.gossip-interval=${CLUSTER_TIMINGS.gossipInterval}`,
+      `--cluster.pushpull-interval=${CLUSTER_TIMINGS.pushpullInterval}`,
+      `--cluster.settle-timeout=${CLUSTER_TIMINGS.settleTimeout}`,
+    ];
+  }
+
+  async startAlertmanager(index = 0): Promise<void> {
+    const am = this.ams[index];
     const { started, port } = await this.startOnFreePort(
-      "alertmanager",
+      this.amName(index),
       ALERTMANAGER,
       (port) => [
         `--config.file=${this.amConfigFile}`,
-        `--storage.path=${storage}`,
+        `--storage.path=${this.amStorage(index)}`,
         `--web.listen-address=127.0.0.1:${port}`,
-        // Cluster mode waits for peers before its first notification (about 10 s); one node needs none.
-        "--cluster.listen-address=",
+        ...this.clusterFlags(index),
         `--web.external-url=${EXTERNAL_URL}`,
       ],
       "/-/ready",
       // A restart keeps the port, so Prometheus keeps finding it.
-      this.amPort || undefined,
+      am.port || undefined,
     );
-    this.alertmanager = started;
-    this.amPort = port;
+    am.started = started;
+    am.port = port;
   }
 
-  /** Stops Alertmanager with SIGTERM, as Kubernetes does, and waits until it has exited. */
-  async stopAlertmanager(): Promise<number | null> {
-    const started = this.alertmanager;
+  /** Alertmanager's view of its cluster: its own name, whether it settled, and its peers. */
+  async clusterStatus(index: number): Promise<ClusterStatus> {
+    const body = await getJson<{ cluster: ClusterStatus }>(`${this.amUrlOf(index)}/api/v2/status`);
+    return { ...body.cluster, peers: body.cluster.peers ?? [] };
+  }
+
+  /** Waits until every running node sees all running nodes as peers and has settled. */
+  async waitForCluster(timeoutMs = STARTUP_MS): Promise<void> {
+    const running = this.ams.filter((am) => am.started);
+    await waitFor(
+      `the ${running.length} Alertmanagers to gossip as one cluster`,
+      async () => {
+        for (const am of running) {
+          const status = await this.clusterStatus(am.index);
+          if (status.status !== "ready" || status.peers.length !== running.length) return undefined;
+        }
+        return true;
+      },
+      timeoutMs,
+      () => running.map((am) => tail(am.started?.log ?? "", 5)).join("\n"),
+    );
+  }
+
+  /**
+   * The order in which the running nodes would notify: Alertmanager sorts the members by name and
+   * a node at position p waits p × peer timeout before sending what no earlier node has sent.
+   */
+  async notifyOrder(): Promise<number[]> {
+    const names = new Map<string, number>();
+    for (const am of this.ams.filter((node) => node.started))
+      names.set((await this.clusterStatus(am.index)).name, am.index);
+    return [...names.keys()].sort().map((name) => names.get(name) ?? -1);
+  }
+
+  /** Stops an Alertmanager (SIGTERM, as Kubernetes does; SIGKILL, as a node dies) and waits until it has exited. */
+  async stopAlertmanager(index = 0, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    const am = this.ams[index];
+    const started = am.started;
     if (!started) return null;
-    this.alertmanager = undefined;
-    await stopProcess(started, "SIGTERM", 20_000);
+    am.started = undefined;
+    await stopProcess(started, signal, 20_000);
     return started.exited;
   }
 
-  async restartAlertmanager(): Promise<number | null> {
-    const code = await this.stopAlertmanager();
-    this.restarts++;
-    fs.renameSync(
-      path.join(this.dir, "alertmanager.log"),
-      path.join(this.dir, `alertmanager.${this.restarts}.log`),
-    );
-    await this.startAlertmanager();
+  async restartAlertmanager(index = 0): Promise<number | null> {
+    const code = await this.stopAlertmanager(index);
+    const am = this.ams[index];
+    am.restarts++;
+    const name = this.amName(index);
+    fs.renameSync(path.join(this.dir, `${name}.log`), path.join(this.dir, `${name}.${am.restarts}.log`));
+    await this.startAlertmanager(index);
     return code;
   }
 
   /** Writes a new config where Alertmanager reads it and asks it to reload. */
   async reloadAlertmanager(configText: string): Promise<void> {
     fs.writeFileSync(this.amConfigFile, configText);
-    const response = await fetch(`${this.amUrl}/-/reload`, {
-      method: "POST",
-      signal: AbortSignal.timeout(10_000),
-    });
-    // Alertmanager answers 200 only once the new config is loaded, 500 with the reason otherwise.
-    if (!response.ok) throw new Error(`reload failed: ${response.status} ${await response.text()}`);
+    // Every node of a cluster reads the same file, as the pods of a StatefulSet mount one Secret.
+    for (const am of this.ams.filter((node) => node.started)) {
+      const response = await fetch(`${this.amUrlOf(am.index)}/-/reload`, {
+        method: "POST",
+        signal: AbortSignal.timeout(10_000),
+      });
+      // Alertmanager answers 200 only once the new config is loaded, 500 with the reason otherwise.
+      if (!response.ok) throw new Error(`reload failed: ${response.status} ${await response.text()}`);
+    }
   }
 
   /**
@@ -378,7 +523,7 @@ export class Harness {
    * continues each counter from where its history ends. History is what an `offset 1w` baseline or
    * a long SLO window reads; without it they would see only the minutes of the test.
    */
-  private async backfill(counters: BackfilledCounter[]): Promise<void> {
+  private async backfill(counters: BackfilledCounter[], replica = 0): Promise<void> {
     const now = Date.now();
     const origin = now - WEEK - 3 * HOUR;
     const lines: string[] = [];
@@ -396,15 +541,20 @@ export class Harness {
       }
       this.metrics.follow(counter.name, counter.labels, valueAt, counter.perSecond);
     }
-    const input = path.join(this.dir, "backfill.om");
+    const input = path.join(this.dir, `backfill-${replica}.om`);
     fs.writeFileSync(input, `${lines.join("\n")}\n# EOF\n`);
-    await run(PROMTOOL, ["tsdb", "create-blocks-from", "openmetrics", input, this.promDataDir], {
+    await run(PROMTOOL, ["tsdb", "create-blocks-from", "openmetrics", input, this.promDataDir(replica)], {
       timeout: 60_000,
     });
   }
 
-  get promDataDir(): string {
-    return path.join(this.dir, "prometheus-data");
+  promDataDir(replica = 0): string {
+    return path.join(this.dir, replica === 0 ? "prometheus-data" : `prometheus-${replica}-data`);
+  }
+
+  /** A replica's external label value, as the operator names its pods. */
+  replicaName(replica: number): string {
+    return `prometheus-e2e-${replica}`;
   }
 
   /**
@@ -413,14 +563,26 @@ export class Harness {
    * HealthcareServiceDown (2m, so 4 s) would fire in that gap, page and inhibit healthcare: a
    * startup artefact production, with its real 2m, does not have.
    */
-  async startPrometheus(): Promise<void> {
+  async startPrometheus(replica = 0): Promise<void> {
     const rules = fs
       .readdirSync(path.join(this.dir, "rules"))
       .map((file) => path.join(this.dir, "rules", file));
+    const alertmanagers = this.ams.map((am) => `127.0.0.1:${am.port}`);
+    const pair = this.proms.length > 1;
     const config = {
-      global: { scrape_interval: "1s", scrape_timeout: "1s", evaluation_interval: "1s" },
+      global: {
+        scrape_interval: "1s",
+        scrape_timeout: "1s",
+        evaluation_interval: "1s",
+        // What the operator gives each replica; dropped from alerts below, so both send one alert.
+        ...(pair ? { external_labels: { [REPLICA_LABEL]: this.replicaName(replica) } } : {}),
+      },
       rule_files: [] as string[],
-      alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${this.amPort}`] }] }] },
+      alerting: {
+        ...(pair ? { alert_relabel_configs: [{ action: "labeldrop", regex: REPLICA_LABEL }] } : {}),
+        // Every Alertmanager of the cluster: a replica that never heard an alert cannot take over.
+        alertmanagers: [{ static_configs: [{ targets: alertmanagers }] }],
+      },
       scrape_configs: [
         // The test's series carry their own labels (vertical, namespace, …): keep them.
         { job_name: SCRAPE_JOB, honor_labels: true, static_configs: [{ targets: [this.metrics.target] }] },
@@ -428,7 +590,7 @@ export class Harness {
           // Alertmanager's own metrics, which the alerts about the alerting read (notifications failed,
           // config reloads), as kube-prometheus-stack scrapes them.
           job_name: "alertmanager",
-          static_configs: [{ targets: [`127.0.0.1:${this.amPort}`] }],
+          static_configs: [{ targets: alertmanagers }],
         },
         {
           // The healthcare service is up; HealthcareServiceDown fires when no such target is.
@@ -438,14 +600,15 @@ export class Harness {
         },
       ],
     };
-    const file = path.join(this.dir, "prometheus.yml");
+    const name = pair ? `prometheus-${replica}` : "prometheus";
+    const file = path.join(this.dir, `${name}.yml`);
     fs.writeFileSync(file, yaml.dump(config));
     const { started, port } = await this.startOnFreePort(
-      "prometheus",
+      name,
       PROMETHEUS,
       (port) => [
         `--config.file=${file}`,
-        `--storage.tsdb.path=${this.promDataDir}`,
+        `--storage.tsdb.path=${this.promDataDir(replica)}`,
         `--web.listen-address=127.0.0.1:${port}`,
         "--web.enable-lifecycle",
         // Firing alerts are re-sent every second and expire 4 s after the last send, so a dead
@@ -454,16 +617,17 @@ export class Harness {
       ],
       "/-/ready",
     );
-    this.prometheus = started;
-    this.promPort = port;
+    this.proms[replica].started = started;
+    this.proms[replica].port = port;
+    const targets = config.scrape_configs.length + alertmanagers.length - 1;
     await waitFor(
       "Prometheus to scrape its targets",
-      async () => ((await this.query("up == 1")).length === config.scrape_configs.length ? true : undefined),
+      async () => ((await this.query("up == 1", replica)).length === targets ? true : undefined),
       STARTUP_MS,
       () => tail(started.log, 10),
     );
     fs.writeFileSync(file, yaml.dump({ ...config, rule_files: rules }));
-    const reload = await fetch(`${this.promUrl}/-/reload`, {
+    const reload = await fetch(`${this.promUrlOf(replica)}/-/reload`, {
       method: "POST",
       signal: AbortSignal.timeout(10_000),
     });
@@ -472,7 +636,7 @@ export class Harness {
       "Prometheus to evaluate every rule group",
       async () => {
         const { data } = await getJson<{ data: { groups: { lastEvaluation: string }[] } }>(
-          `${this.promUrl}/api/v1/rules`,
+          `${this.promUrlOf(replica)}/api/v1/rules`,
         );
         const evaluated = data.groups.every((group) => !group.lastEvaluation.startsWith("0001"));
         return data.groups.length > 0 && evaluated ? true : undefined;
@@ -483,10 +647,10 @@ export class Harness {
   }
 
   /** Kills Prometheus outright (SIGKILL): no goodbye to Alertmanager. */
-  async killPrometheus(): Promise<void> {
-    const started = this.prometheus;
+  async killPrometheus(replica = 0): Promise<void> {
+    const started = this.proms[replica].started;
     if (!started) return;
-    this.prometheus = undefined;
+    this.proms[replica].started = undefined;
     await stopProcess(started, "SIGKILL");
   }
 
@@ -498,9 +662,9 @@ export class Harness {
     return ruleFor(text, alert);
   }
 
-  async amAlerts(alertname: string): Promise<AmAlert[]> {
+  async amAlerts(alertname: string, index = 0): Promise<AmAlert[]> {
     const filter = encodeURIComponent(`alertname="${alertname}"`);
-    return getJson<AmAlert[]>(`${this.amUrl}/api/v2/alerts?filter=${filter}`);
+    return getJson<AmAlert[]>(`${this.amUrlOf(index)}/api/v2/alerts?filter=${filter}`);
   }
 
   /**
@@ -525,8 +689,11 @@ export class Harness {
   }
 
   /** The value of an instant PromQL query, one entry per series. */
-  async query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-    const url = `${this.promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`;
+  async query(
+    expr: string,
+    replica = 0,
+  ): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    const url = `${this.promUrlOf(replica)}/api/v1/query?query=${encodeURIComponent(expr)}`;
     const body = await getJson<{
       data: { result: { metric: Record<string, string>; value: [number, string] }[] };
     }>(url);
@@ -638,9 +805,10 @@ export class Harness {
 
   /** Stops every process and stand-in, then checks that no process of ours survived. */
   async stop(): Promise<void> {
-    const started = [this.prometheus, this.alertmanager].filter((s): s is Started => s !== undefined);
-    this.prometheus = undefined;
-    this.alertmanager = undefined;
+    const started = [...this.proms, ...this.ams]
+      .map((node) => node.started)
+      .filter((s): s is Started => s !== undefined);
+    for (const node of [...this.proms, ...this.ams]) node.started = undefined;
     for (const binary of started) await stopProcess(binary, "SIGTERM", 10_000);
     for (const standIn of [this.metrics, this.pagerduty, this.slack, this.smtp, this.heartbeat])
       await standIn.stop().catch(() => undefined);

@@ -12,7 +12,12 @@ interface Series {
   base: number;
   perSecond: number;
   since: number;
+  /** While set, the value is exposed with this timestamp (ms): see `setAt`. */
+  stamp?: number;
 }
+
+/** How long a stamped value keeps its timestamp: past it, scrapes carry their own time again. */
+const STAMP_HOLD_MS = 2000;
 
 function seriesId(name: string, labels: Labels): string {
   const pairs = Object.keys(labels)
@@ -66,13 +71,29 @@ export class MetricsEndpoint {
 
   /** A gauge's value from now on. */
   set(name: string, labels: Labels, value: number): void {
-    Object.assign(this.entry(name, labels), { base: value, perSecond: 0, since: Date.now() });
+    Object.assign(this.entry(name, labels), {
+      base: value,
+      perSecond: 0,
+      since: Date.now(),
+      stamp: undefined,
+    });
+  }
+
+  /**
+   * A gauge's value from `at`, a moment a little ahead, exposed with `at` as its timestamp: every
+   * Prometheus that scrapes before then stores the new sample at `at`, so replicas evaluating at
+   * the same phase see the change at the same evaluation, whatever their scrape phases. Without it
+   * one replica of a pair may resolve an alert a second before the other, and Alertmanager takes
+   * whichever copy came last.
+   */
+  setAt(name: string, labels: Labels, value: number, at: number): void {
+    Object.assign(this.entry(name, labels), { base: value, perSecond: 0, since: at, stamp: at });
   }
 
   /** A counter grows by `perSecond` from now on, continuing from its current value. */
   setRate(name: string, labels: Labels, perSecond: number, now = Date.now()): void {
     const base = this.value(name, labels, now);
-    Object.assign(this.entry(name, labels), { base, perSecond, since: now });
+    Object.assign(this.entry(name, labels), { base, perSecond, since: now, stamp: undefined });
   }
 
   /** A counter that, at every instant, equals `valueAt(t)`; for series that were backfilled. */
@@ -105,8 +126,10 @@ export class MetricsEndpoint {
     const lines: string[] = [];
     for (const series of this.series.values()) {
       const labels = Object.entries(series.labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-      const value = series.base + (series.perSecond * (at - series.since)) / 1000;
-      lines.push(`${series.name}${labels.length ? `{${labels.join(",")}}` : ""} ${value}`);
+      const stamped = series.stamp !== undefined && at < series.stamp + STAMP_HOLD_MS;
+      const value = stamped ? series.base : series.base + (series.perSecond * (at - series.since)) / 1000;
+      const time = stamped ? ` ${series.stamp}` : "";
+      lines.push(`${series.name}${labels.length ? `{${labels.join(",")}}` : ""} ${value}${time}`);
     }
     return `${lines.join("\n")}\n`;
   }
