@@ -131,7 +131,12 @@ describe("a three-node Alertmanager cluster and a Prometheus pair", { timeout: 9
           group.pods.length,
           `Alertmanager ${index} holds the replicas' copies apart`,
         );
-        for (const alert of held) assert.equal(alert.labels[REPLICA_LABEL], undefined);
+        for (const alert of held)
+          assert.equal(
+            alert.labels[REPLICA_LABEL],
+            undefined,
+            `Alertmanager ${index} got a replica's own copy`,
+          );
       }
     }
     for (let replica = 0; replica < REPLICAS; replica++) {
