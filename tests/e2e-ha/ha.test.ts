@@ -42,8 +42,14 @@ const ledger = new Ledger();
 let h: Harness;
 
 const CRASH = "kube_pod_container_status_waiting_reason";
+const crashLabels = (namespace: string, pod: string) => ({
+  namespace,
+  pod,
+  container: "agent",
+  reason: "CrashLoopBackOff",
+});
 function crashLoop(metrics: MetricsEndpoint, namespace: string, pod: string, looping: boolean): number {
-  metrics.set(CRASH, { namespace, pod, container: "agent", reason: "CrashLoopBackOff" }, looping ? 1 : 0);
+  metrics.set(CRASH, crashLabels(namespace, pod), looping ? 1 : 0);
   return Date.now();
 }
 
@@ -170,13 +176,7 @@ describe("a three-node Alertmanager cluster and a Prometheus pair", { timeout: 9
     // docs/high-availability.md).
     const recoveredAt = Date.now() + SYNC_MS;
     for (const group of CRASH_GROUPS)
-      for (const pod of group.pods)
-        h.metrics.setAt(
-          CRASH,
-          { namespace: group.namespace, pod, container: "agent", reason: "CrashLoopBackOff" },
-          0,
-          recoveredAt,
-        );
+      for (const pod of group.pods) h.metrics.setAt(CRASH, crashLabels(group.namespace, pod), 0, recoveredAt);
     for (const [i, alert] of alerts.entries()) {
       const resolve = await h.waitForPage(
         alert,
