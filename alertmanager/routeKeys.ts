@@ -34,3 +34,20 @@ export function routeKeys(route: AmRoute, parentKey?: string, inherited = ""): R
   const receiver = route.receiver ?? inherited;
   return [{ key, receiver }, ...(route.routes ?? []).flatMap((child) => routeKeys(child, key, receiver))];
 }
+
+/** A route as one entry: its key, and the receiver under it (a new receiver orphans incidents too). */
+export function routeKeyId(route: RouteKey): string {
+  return `${route.key} -> ${route.receiver}`;
+}
+
+/** The routes of `before` whose key, or whose receiver under that key, `after` no longer has. */
+export function lostRoutes(before: readonly RouteKey[], after: readonly RouteKey[]): RouteKey[] {
+  const now = new Set(after.map(routeKeyId));
+  const seen = new Set<string>();
+  return before.filter((route) => {
+    const id = routeKeyId(route);
+    if (now.has(id) || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

@@ -1,10 +1,11 @@
-// `npm run render -- --stack <name> [--out <dir>] [--config <stack file>]`
-// Renders a stack offline: runs index.ts under the mock engine and writes what it declared.
+// `npm run render -- --stack <name> [--out <dir>] [--config <stack file>] [--update-route-keys]`
+// Renders a stack offline: runs index.ts under the mock engine and writes what it declared, and
+// compares its route keys with the stack's committed baseline (rewritten only when asked).
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { type RouteKey, routeKeys } from "../alertmanager/routeKeys";
+import { lostRoutes, type RouteKey, routeKeyId, routeKeys } from "../alertmanager/routeKeys";
 import type { AmConfig } from "../alertmanager/types";
 import {
   ALERTMANAGER_CONFIG_KEY,
@@ -17,10 +18,11 @@ import { type Issue, ValidationError } from "../core/errors";
 import { plain } from "../core/secretValues";
 import { checkSecrets } from "../input/secrets";
 import { compileStack } from "../pipeline/compile";
-import { stackFilePath } from "../pipeline/projectFiles";
+import { routeKeysBaselinePath, stackFilePath } from "../pipeline/projectFiles";
 import { checkStackPolicies, reportViolations } from "../policies/offline";
 import type { Violation } from "../policies/run";
 import { renderRoutingDoc } from "../render/routingDoc";
+import { ROUTING_MATRIX_FILE, routingMatrixFile } from "../render/routingMatrixFile";
 import { renderRuleTestFile } from "../render/ruleTests";
 import { toYaml } from "../render/yaml";
 import { type DeclaredResource, maskSecrets, ProgramFailure, runProgram } from "./mockEngine";
@@ -34,11 +36,13 @@ export interface RenderOptions {
   out: string;
   /** Defaults to `Pulumi.<stack>.yaml` in the project root. */
   stackFile?: string;
+  /** Rewrite the stack's committed route-key baseline once the render has succeeded. */
+  updateRouteKeys?: boolean;
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `render: ${message}\nusage: npm run render -- --stack <name> [--out <dir>] [--config <stack file>]\n`,
+    `render: ${message}\nusage: npm run render -- --stack <name> [--out <dir>] [--config <stack file>] [--update-route-keys]\n`,
   );
   process.exit(2);
 }
@@ -47,6 +51,10 @@ export function parseArgs(argv: string[]): RenderOptions {
   const options: RenderOptions = { stack: "prod", out: "out" };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === "--update-route-keys") {
+      options.updateRouteKeys = true;
+      continue;
+    }
     const value = argv[i + 1];
     if (!["--stack", "--out", "--config"].includes(flag)) usage(`unknown argument "${flag}"`);
     if (value === undefined || value.startsWith("--")) usage(`${flag} needs a value`);
@@ -135,7 +143,7 @@ export function deliveredFiles(resources: readonly DeclaredResource[]): {
 
 export const ROUTE_KEYS_FILE = "route-keys.json";
 
-/** A route as Alertmanager keys it, and the receiver its alerts reach. */
+/** The committed route keys of a stack: undefined when there is none, or it is not ours to read. */
 function readRouteKeys(file: string): RouteKey[] | undefined {
   if (!fs.existsSync(file)) return undefined;
   try {
@@ -145,17 +153,43 @@ function readRouteKeys(file: string): RouteKey[] | undefined {
   }
 }
 
-/** One line per route of the previous render whose key, or whose receiver under that key, is gone. */
-export function reKeyedRoutes(previous: readonly RouteKey[], current: readonly RouteKey[]): string[] {
-  const id = (route: RouteKey) => `${route.key} -> ${route.receiver}`;
-  const now = new Set(current.map(id));
-  return [...new Set(previous.map(id))]
-    .filter((entry) => !now.has(entry))
-    .map(
-      (entry) =>
-        `warning: route ${entry} is gone or re-keyed since the last render; ` +
-        "PagerDuty incidents open on it will never receive their resolve",
+export function routeKeysText(keys: readonly RouteKey[]): string {
+  return `${JSON.stringify({ routes: keys }, null, 2)}\n`;
+}
+
+/** The render's route keys against the stack's committed baseline. */
+export interface RouteKeyCheck {
+  /** `route-keys/<stack>.json` beside the stack file. */
+  baseline: string;
+  /** No baseline was committed (or it is not JSON): nothing to compare with. */
+  missing: boolean;
+  /** Routes of the baseline whose key, or whose receiver under it, the render no longer has. */
+  lost: RouteKey[];
+  added: RouteKey[];
+  /** The baseline was rewritten with the render's keys (`--update-route-keys`). */
+  updated: boolean;
+}
+
+/** What a route-key check says on stderr: a warning per lost route, and what to do. */
+export function routeKeyMessages(stack: string, check: RouteKeyCheck): string[] {
+  const file = path.relative(process.cwd(), check.baseline) || check.baseline;
+  const update = `npm run render -- --stack ${stack} --update-route-keys`;
+  const counts = `${check.lost.length} gone or re-keyed, ${check.added.length} new`;
+  if (check.updated) return [`route keys: wrote ${file} (${counts}); commit it with the change`];
+  if (check.missing) return [`route keys: no committed baseline ${file}; run \`${update}\` and commit it`];
+  const lines = check.lost.map(
+    (route) =>
+      `warning: route ${routeKeyId(route)} is gone or re-keyed against the committed ${file}; ` +
+      "PagerDuty incidents open on it will never receive their resolve",
+  );
+  if (check.lost.length > 0 || check.added.length > 0) {
+    lines.push(
+      `route keys: ${counts} against ${file}; ` +
+        (check.lost.length > 0 ? "resolve the incidents open on the lost routes or keep them, then " : "") +
+        `run \`${update}\` and commit ${file} with the change`,
     );
+  }
+  return lines;
 }
 
 /** A violation of the pack, with where its value was written, as validation names it. */
@@ -165,8 +199,8 @@ export interface RenderResult {
   /** The files written under `<out>/<stack>`: none when a mandatory policy failed. */
   written: string[];
   violations: LocatedViolation[];
-  /** One warning per route of the previous render that this one re-keys. */
-  reKeyed: string[];
+  /** The route keys against the committed baseline; undefined when nothing was written. */
+  routeKeys?: RouteKeyCheck;
 }
 
 /**
@@ -205,7 +239,8 @@ export function replaceDir(dir: string, files: ReadonlyMap<string, string>): voi
  * policy passed; otherwise the previous render there is left untouched.
  */
 export async function render(options: RenderOptions): Promise<RenderResult> {
-  const asWritten = readStackFile(options.stackFile ?? stackFilePath(options.stack));
+  const stackFilePathname = options.stackFile ?? stackFilePath(options.stack);
+  const asWritten = readStackFile(stackFilePathname);
   // Compiled here for the secrets, the rule tests and the policy config; the program, run next in
   // this process, gets the same compiled stack from the pipeline instead of building it again.
   const compiled = await compileStack({
@@ -252,11 +287,12 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   );
   const amConfig = alertmanagerText ? (yaml.load(alertmanagerText) as AmConfig) : undefined;
   const keys = amConfig ? routeKeys(amConfig.route) : undefined;
-  if (keys) emit(ROUTE_KEYS_FILE, `${JSON.stringify({ routes: keys }, null, 2)}\n`);
+  if (keys) emit(ROUTE_KEYS_FILE, routeKeysText(keys));
   if (amConfig) {
     // The review the pipeline made of this config, which the program also returns as its output.
     const { moments, matrix, findings, heldBack } = compiled.review;
     emit("routing.md", renderRoutingDoc(options.stack, amConfig, matrix, moments, findings, heldBack));
+    emit(ROUTING_MATRIX_FILE, routingMatrixFile(options.stack, moments, matrix));
   }
   emit("resources.json", `${JSON.stringify(maskSecrets(readable), null, 2)}\n`);
   const summary = typeof run.outputs.summary === "string" ? run.outputs.summary : "";
@@ -273,20 +309,36 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   emit("policy-config.json", `${JSON.stringify(compiled.policyConfig, null, 2)}\n`);
   const violations = checkStackPolicies(options.stack, run.resources, compiled.policyConfig, compiled.model);
   if (violations.some((violation) => violation.enforcementLevel === "mandatory")) {
-    return { written: [], violations, reKeyed: [] };
+    return { written: [], violations };
   }
 
   const dir = path.join(options.out, options.stack);
-  // Read before the previous render is replaced: the routes this change re-keys.
-  const reKeyed = keys ? reKeyedRoutes(readRouteKeys(path.join(dir, ROUTE_KEYS_FILE)) ?? [], keys) : [];
   replaceDir(dir, files);
-  return { written: [...files.keys()].map((name) => path.join(dir, name)), violations, reKeyed };
+  const written = [...files.keys()].map((name) => path.join(dir, name));
+  if (!keys) return { written, violations };
+  // The baseline is committed beside the stack file, so a change that moves route keys shows them in
+  // its own diff, and a clone (CI's) compares with what was reviewed rather than with a local render.
+  const baseline = routeKeysBaselinePath(stackFilePathname, options.stack);
+  const committed = readRouteKeys(baseline);
+  const check: RouteKeyCheck = {
+    baseline,
+    missing: committed === undefined,
+    lost: lostRoutes(committed ?? [], keys),
+    added: lostRoutes(keys, committed ?? []),
+    updated: false,
+  };
+  if (options.updateRouteKeys) {
+    fs.mkdirSync(path.dirname(baseline), { recursive: true });
+    fs.writeFileSync(baseline, routeKeysText(keys));
+    check.updated = true;
+  }
+  return { written, violations, routeKeys: check };
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   try {
-    const { written, violations, reKeyed } = await render(options);
+    const { written, violations, routeKeys: keyCheck } = await render(options);
     // Policy violations read like validation errors: the file and field the value was written in.
     const { ok, count } = reportViolations(violations, (line) => process.stderr.write(`${line}\n`));
     process.stderr.write(`${count}\n`);
@@ -296,7 +348,8 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
-    for (const line of reKeyed) process.stderr.write(`${line}\n`);
+    for (const line of keyCheck ? routeKeyMessages(options.stack, keyCheck) : [])
+      process.stderr.write(`${line}\n`);
     process.stdout.write(
       `rendered stack ${options.stack}:\n${written.map((file) => `  ${file}`).join("\n")}\n`,
     );

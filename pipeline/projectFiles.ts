@@ -88,3 +88,8 @@ export function readProjectFile(file: string): FileText {
 export function stackFilePath(stack: string): string {
   return path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
 }
+
+/** A stack's committed route-key baseline: `route-keys/<stack>.json` beside its stack file. */
+export function routeKeysBaselinePath(stackFile: string, stack: string): string {
+  return path.join(path.dirname(path.resolve(stackFile)), "route-keys", `${stack}.json`);
+}

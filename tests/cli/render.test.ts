@@ -220,12 +220,19 @@ describe("npm run render", () => {
     const stack = "atomic";
     const out = tempDir("render-out");
     let previous: Record<string, string>;
+    let stackDir: string;
 
-    // The previous render, which each failure below must leave byte for byte.
+    // The previous render, which each failure below must leave byte for byte; it also commits the
+    // stack's route-key baseline beside its stack file.
     before(() => {
-      const { file } = stackFile(stack, () => undefined);
-      const result = render(["--stack", stack, "--config", file, "--out", out]);
+      const { dir, file } = stackFile(stack, () => undefined);
+      stackDir = dir;
+      const result = render(["--stack", stack, "--config", file, "--out", out, "--update-route-keys"]);
       assert.equal(result.status, 0, result.stderr);
+      assert.match(
+        result.stderr,
+        /^route keys: wrote \S+route-keys\/atomic\.json \(0 gone or re-keyed, \d+ new\)/m,
+      );
       previous = snapshot(out);
       assert.ok(previous[path.join(stack, "rules", "sales.yaml")], "the first render wrote no sales rules");
     });
@@ -276,14 +283,32 @@ describe("npm run render", () => {
       assert.deepEqual(snapshot(out), previous);
     });
 
-    it("replaces the previous render whole on success, warning of the routes it re-keys", () => {
+    it("replaces the previous render whole on success, warning of the routes it re-keys against the baseline", () => {
       fs.writeFileSync(path.join(out, stack, "stale.txt"), "from an older render");
-      const { file } = stackFile(stack, (config) => {
-        delete (config["agent-alert-routing:toolOwners"] as Record<string, string>).crm;
-      });
+      const baseline = path.join(stackDir, "route-keys", `${stack}.json`);
+      const committed = fs.readFileSync(baseline, "utf8");
+      const { file } = stackFile(
+        stack,
+        (config) => {
+          delete (config["agent-alert-routing:toolOwners"] as Record<string, string>).crm;
+        },
+        stackDir,
+      );
       const result = render(["--stack", stack, "--config", file, "--out", out]);
       assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stderr, /^warning: route \S+ -> crm-owners is gone or re-keyed/m);
+      assert.match(
+        result.stderr,
+        /^warning: route \S+ -> crm-owners is gone or re-keyed against the committed/m,
+      );
+      assert.match(
+        result.stderr,
+        /^route keys: \d+ gone or re-keyed, \d+ new against \S+; resolve the incidents open on the lost routes or keep them, then run `npm run render -- --stack atomic --update-route-keys`/m,
+      );
+      assert.equal(
+        fs.readFileSync(baseline, "utf8"),
+        committed,
+        "the baseline changed without --update-route-keys",
+      );
       assert.deepEqual(fs.readdirSync(out), [stack], "a temporary folder was left behind");
       assert.ok(!fs.existsSync(path.join(out, stack, "stale.txt")), "the previous render was not replaced");
       const now = snapshot(out);
@@ -291,6 +316,27 @@ describe("npm run render", () => {
         now[path.join(stack, "route-keys.json")],
         previous[path.join(stack, "route-keys.json")],
       );
+
+      const updated = render(["--stack", stack, "--config", file, "--out", out, "--update-route-keys"]);
+      assert.equal(updated.status, 0, updated.stderr);
+      assert.equal(fs.readFileSync(baseline, "base64"), now[path.join(stack, "route-keys.json")]);
+      const again = render(["--stack", stack, "--config", file, "--out", out]);
+      assert.doesNotMatch(again.stderr, /warning: route|route keys:/);
+    });
+
+    it("rewrites no baseline when the render fails, even when asked to", () => {
+      const baseline = path.join(stackDir, "route-keys", `${stack}.json`);
+      const committed = fs.readFileSync(baseline, "utf8");
+      const { file } = stackFile(
+        stack,
+        (config) => {
+          (config["agent-alert-routing:toolOwners"] as Record<string, string>).crm = "nobody-team";
+        },
+        stackDir,
+      );
+      const result = render(["--stack", stack, "--config", file, "--out", out, "--update-route-keys"]);
+      assert.equal(result.status, 1);
+      assert.equal(fs.readFileSync(baseline, "utf8"), committed);
     });
   });
 

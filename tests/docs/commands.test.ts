@@ -2,11 +2,11 @@
 // policies/README.md and bench/README.md runs, in order, in a scratch copy of the project, and
 // exits 0. Every `npm run` script the docs name anywhere is run by at least one of those lines.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { PROJECT_DIR, tempDir } from "../support/tools";
+import { cloneOfProject, PROJECT_DIR } from "../support/tools";
 
 const DOCS = [
   "README.md",
@@ -67,23 +67,6 @@ function scriptsNamed(markdown: string): Set<string> {
   return new Set([...markdown.matchAll(/npm run ([a-z][\w:-]*)/g)].map((match) => match[1]));
 }
 
-/** The project's files as a fresh clone has them, with the installed dependencies linked in. */
-function scratchCopy(): string {
-  const dir = tempDir("agent-alert-routing-docs");
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
-    cwd: PROJECT_DIR,
-    encoding: "utf8",
-  })
-    .split("\n")
-    .filter((file) => file !== "" && file !== "node_modules" && fs.existsSync(path.join(PROJECT_DIR, file)));
-  for (const file of files) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
-  }
-  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
-  return dir;
-}
-
 const markdown = new Map(DOCS.map((doc) => [doc, fs.readFileSync(path.join(PROJECT_DIR, doc), "utf8")]));
 const commands = DOCS.flatMap((doc) => shCommands(doc, markdown.get(doc) ?? ""));
 const scripts = Object.keys(
@@ -113,7 +96,7 @@ describe("the commands the docs show", () => {
     let dir: string;
     for (const command of commands) {
       it(`${command.doc}:${command.line}: ${command.text}`, { timeout: 15 * 60_000 }, () => {
-        dir ??= scratchCopy();
+        dir ??= cloneOfProject("agent-alert-routing-docs");
         const result = spawnSync("sh", ["-c", command.text], { cwd: dir, encoding: "utf8" });
         assert.equal(
           result.status,

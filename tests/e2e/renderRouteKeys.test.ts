@@ -1,6 +1,7 @@
-// The render's route keys and its warning when a change re-keys routes, as users run the command.
-// routeKeys.test.ts proves, through the real Alertmanager, that these keys are the ones PagerDuty's
-// dedup_key hashes; here, that the render writes them and names every route a change loses.
+// The render's route keys and its warning when a change re-keys routes against the stack's committed
+// baseline, as users run the command. routeKeys.test.ts proves, through the real Alertmanager, that
+// these keys are the ones PagerDuty's dedup_key hashes; here, that the render writes them and names
+// every route a change loses.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -8,7 +9,7 @@ import { describe, it } from "node:test";
 import yaml from "js-yaml";
 import type { RouteKey } from "../../alertmanager/routeKeys";
 import type { AmRoute } from "../../alertmanager/types";
-import { runCli, tempDir } from "../support/tools";
+import { PROJECT_DIR, runCli, tempDir } from "../support/tools";
 import { configKey, productionStack } from "./stackConfig";
 
 const out = tempDir("route-keys-cli");
@@ -58,8 +59,15 @@ describe("route keys in the render", () => {
     const before = routeKeys();
     const doc = productionStack();
     delete (doc.config[configKey("toolOwners")] as Record<string, string>).crm;
-    const file = path.join(tempDir("route-keys-stack"), "Pulumi.prod.yaml");
+    const dir = tempDir("route-keys-stack");
+    const file = path.join(dir, "Pulumi.prod.yaml");
     fs.writeFileSync(file, yaml.dump(doc));
+    // The committed baseline, beside the changed stack file as it is beside the real one.
+    fs.mkdirSync(path.join(dir, "route-keys"));
+    fs.copyFileSync(
+      path.join(PROJECT_DIR, "route-keys", "prod.json"),
+      path.join(dir, "route-keys", "prod.json"),
+    );
 
     const result = render(["--config", file]);
     assert.equal(result.status, 0, result.stderr);

@@ -46,6 +46,39 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
 
+/** Runs git in `cwd` with a fixed author, and fails with git's message when git does. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
+    cwd,
+    encoding: "utf8",
+    stdio: "pipe",
+  });
+}
+
+/**
+ * The project's files as a fresh clone has them, committed to a new git repository of one commit,
+ * with the installed dependencies linked in: what a test changes and commits there never touches
+ * the working tree.
+ */
+export function cloneOfProject(prefix: string): string {
+  const dir = tempDir(prefix);
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: PROJECT_DIR,
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter((file) => file !== "" && file !== "node_modules" && fs.existsSync(path.join(PROJECT_DIR, file)));
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
+  git(dir, "init", "--quiet", "--initial-branch=main");
+  git(dir, "add", "--all");
+  git(dir, "commit", "--quiet", "--message=clone of the project");
+  return dir;
+}
+
 /**
  * The command `npm run <name>` runs once the build is current: node on the compiled CLI in dist/.
  * `npm test` builds before any test starts, so the tests run what users run.
