@@ -3,14 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null || ! command -v openssl >/dev/null; then
+missing=""
+for tool in promtool amtool openssl shellcheck git; do
+  command -v "$tool" >/dev/null || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq prometheus prometheus-alertmanager openssl >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq prometheus prometheus-alertmanager openssl shellcheck git >/dev/null
 fi
 promtool --version | head -n 1
 amtool --version | head -n 1
+shellcheck --version | sed -n 2p
 
 npm ci --no-audit --no-fund
 npm run lint

@@ -3,10 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# openssl makes the certificate of the Kubernetes API stand-in that the preflight tests talk TLS to.
-for tool in promtool amtool prometheus prometheus-alertmanager openssl; do
+# openssl makes the certificate of the Kubernetes API stand-in that the preflight tests talk TLS to;
+# The CI workflows' shell steps are checked with shellcheck; git makes the routing diff's worktrees.
+for tool in promtool amtool prometheus prometheus-alertmanager openssl shellcheck git; do
   if ! command -v "$tool" >/dev/null; then
-    echo "error: $tool is not installed; run scripts/setup-and-test.sh, which installs Debian's prometheus, prometheus-alertmanager and openssl" >&2
+    echo "error: $tool is not installed; run scripts/setup-and-test.sh, which installs Debian's prometheus, prometheus-alertmanager, openssl, shellcheck and git" >&2
     exit 1
   fi
 done
