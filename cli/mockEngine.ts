@@ -27,6 +27,8 @@ export interface DeclaredResource {
 export interface ProgramRun {
   resources: DeclaredResource[];
   outputs: Record<string, unknown>;
+  /** Every data-source call (invoke) the program made, answered or not, in order. */
+  lookups: { token: string; inputs: Record<string, unknown> }[];
 }
 
 // The marker the Pulumi runtime puts on a serialised secret.
@@ -180,6 +182,7 @@ export async function runProgram(
   const protectedResources = new Set<string>();
   const options = new Map<string, Pick<DeclaredResource, "importId" | "retainOnDelete">>();
   const unanswered: string[] = [];
+  const lookups: ProgramRun["lookups"] = [];
   let existingUsers: ReadonlySet<string> | undefined;
   await pulumi.runtime.setMocks(
     {
@@ -193,6 +196,7 @@ export async function runProgram(
         return { id: `${args.name}-id`, state: { ...state, ...mockOutputs(args.type, args.name) } };
       },
       call: (args) => {
+        lookups.push({ token: args.token, inputs: args.inputs });
         const answer = answerLookup(args.token, args.inputs, () => {
           existingUsers ??= declaredExistingUsers(stack, config);
           return existingUsers;
@@ -259,5 +263,5 @@ export async function runProgram(
     if (adopted?.importId) resource.importId = adopted.importId;
     if (adopted?.retainOnDelete) resource.retainOnDelete = true;
   }
-  return { resources, outputs };
+  return { resources, outputs, lookups };
 }

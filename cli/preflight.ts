@@ -158,7 +158,7 @@ async function pagerdutyChecks(
             state: "missing",
             subject: email,
             detail:
-              "no user with this e-mail in the account: invite them, or let the stack create them (drop `existing: true`)",
+              "no user with this e-mail in the account: invite them, or let the stack create them (`existing: false` on the member, or `pagerduty.createUsers: true`)",
           };
     }),
   );

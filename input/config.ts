@@ -58,8 +58,11 @@ const member = z
     name: z.string().min(1),
     email,
     timeZone,
-    /** The PagerDuty user already exists and is looked up by e-mail rather than created. */
-    existing: z.boolean().default(false),
+    /**
+     * true: the PagerDuty user exists and is looked up by e-mail; false: the stack creates them.
+     * Absent: as `pagerduty.createUsers` says, looked up by default.
+     */
+    existing: z.boolean().optional(),
   })
   .strict();
 
@@ -205,6 +208,12 @@ const pagerduty = z
      * deletes its incident history. Set in production; leave staging disposable.
      */
     protect: z.boolean().default(false),
+    /**
+     * Create the PagerDuty users of the members without `existing`, rather than look them up by
+     * e-mail. Off by default: in an account already in use, everyone exists, and creating a user
+     * whose e-mail PagerDuty knows fails the first `pulumi up`.
+     */
+    createUsers: z.boolean().default(false),
     /** Prefix of every PagerDuty display name; defaults to `[<stack>] ` so stacks never collide. */
     namePrefix: z.string().optional(),
     /** PagerDuty resolves an incident Alertmanager never resolved (a lost resolve) after this. */

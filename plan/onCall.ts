@@ -180,15 +180,17 @@ export function zonedTimestamp(day: number, clock: string, timeZone: string): st
 
 /**
  * Each user once, declared by the first team (in declaration order) that names them, as member or
- * secondary, so every later team finds the id already there. Someone who is only a secondary
- * responder is not ours to create: they are looked up by e-mail.
+ * secondary, so every later team finds the id already there. A member is looked up by e-mail
+ * unless they say `existing: false` or the stack sets `pagerduty.createUsers`; someone who is only a
+ * secondary responder is never ours to create, and is always looked up.
  */
-function buildUsers(teams: readonly TeamConfig[]): UserPlan[] {
+function buildUsers(teams: readonly TeamConfig[], createUsers: boolean): UserPlan[] {
   const members = new Map<string, TeamConfig["members"][number] & { anyExisting: boolean }>();
   for (const member of teams.flatMap((team) => team.members)) {
     const key = member.email.toLowerCase();
     const known = members.get(key);
-    members.set(key, { ...(known ?? member), anyExisting: (known?.anyExisting ?? false) || member.existing });
+    const existing = member.existing ?? !createUsers;
+    members.set(key, { ...(known ?? member), anyExisting: (known?.anyExisting ?? false) || existing });
   }
   const users = new Map<string, UserPlan>();
   for (const team of teams) {
@@ -349,7 +351,7 @@ export function buildOnCallPlan(
     };
   });
   return {
-    users: buildUsers(ordered),
+    users: buildUsers(ordered, pagerduty.createUsers),
     teams,
     businessServices: buildBusinessServices(model, coverages, receivers, prefix),
     protect: pagerduty.protect,

@@ -180,17 +180,13 @@ describe("the prod program: PagerDuty", () => {
   const teams = () => run.stackFile.values.teams as TeamConfig[];
 
   it("declares resources per team, never per alert", () => {
-    const created = new Set(
-      teams().flatMap((team) =>
-        team.members.filter((member) => !member.existing).map((member) => member.email),
-      ),
-    );
     const counts = Object.fromEntries(
       Object.entries(PD).map(([key, type]) => [key, ofType(run, type).length]),
     );
     assert.deepEqual(counts, {
       team: teams().length,
-      user: created.size,
+      // prod's account is in use: everyone is looked up (no pagerduty.createUsers, no existing: false).
+      user: 0,
       membership: teams().reduce((sum, team) => sum + team.members.length, 0),
       // Every team has a rotation: five owners paged 24x7, and the executive for SEV1.
       schedule: teams().length,
@@ -202,6 +198,24 @@ describe("the prod program: PagerDuty", () => {
       slackConnection: 0,
     });
     assert.equal(ofType(run, "agent-alert-routing:pagerduty:TeamOnCall").length, teams().length);
+  });
+
+  it("looks up every member and secondary responder by e-mail, once each, and creates nobody", () => {
+    const people = new Set(
+      teams().flatMap((team) => [
+        ...team.members.map((member) => member.email.toLowerCase()),
+        ...(team.escalation?.secondary ?? []).map((email) => email.toLowerCase()),
+      ]),
+    );
+    const tokens = new Set(run.lookups.map((lookup) => lookup.token));
+    assert.deepEqual([...tokens], ["pagerduty:index/getUser:getUser"]);
+    const asked = run.lookups.map((lookup) => String(lookup.inputs.email).toLowerCase());
+    assert.deepEqual([...asked].sort(), [...people].sort());
+    assert.equal(ofType(run, PD.user).length, 0);
+    // Each membership names the looked-up id, as the provider's getUser answers it.
+    for (const membership of ofType(run, PD.membership)) {
+      assert.match(String(membership.inputs.userId), /^getUser-\{"email":"[^"]+"\}$/, membership.name);
+    }
   });
 
   it("parents each team's PagerDuty objects to its TeamOnCall and its schedule to its rotation", () => {
@@ -233,9 +247,9 @@ describe("the prod program: PagerDuty", () => {
       "Monday 10:00, the configured hand-off",
     );
     assert.deepEqual(layer.users, [
-      "alert-routing-ai-eng-user-dana-levi-callsphere-example-id",
-      "alert-routing-ai-eng-user-emeka-obi-callsphere-example-id",
-      "alert-routing-ai-eng-user-farah-haddad-callsphere-example-id",
+      'getUser-{"email":"dana.levi@callsphere.example"}',
+      'getUser-{"email":"emeka.obi@callsphere.example"}',
+      'getUser-{"email":"farah.haddad@callsphere.example"}',
     ]);
     assert.equal(layer.restrictions, undefined);
   });

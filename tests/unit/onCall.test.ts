@@ -9,7 +9,7 @@ import { stackInput } from "../support/stack";
 type Config = {
   teams: {
     id: string;
-    members: { email: string }[];
+    members: { email: string; existing?: boolean }[];
     escalation: { delayMinutes?: number; secondary?: string[] };
   }[];
   toolOwners: Record<string, string>;
@@ -95,6 +95,7 @@ describe("escalation", () => {
     const plan = planWith((config) => {
       // platform (declared early) names an integrations member (declared later) as its secondary.
       config.teams[0].escalation.secondary = ["gita.rao@callsphere.example"];
+      config.pagerduty.createUsers = true;
     });
     const gita = plan.onCall.users.filter((user) => user.email === "gita.rao@callsphere.example");
     assert.equal(gita.length, 1);
@@ -102,6 +103,28 @@ describe("escalation", () => {
     assert.equal(gita[0].existing, false, "a member is created, even when first named as a secondary");
     const order = plan.onCall.teams.map((team) => team.team);
     assert.equal(order[0], "exec", "the executive's rotation must exist before the SEV1 policies");
+  });
+
+  it("looks up every user by default, creates those the stack or the member says to, never a secondary", () => {
+    const existing = (plan: ReturnType<typeof planWith>) =>
+      Object.fromEntries(plan.onCall.users.map((user) => [user.email, user.existing]));
+    const byDefault = existing(planWith(() => undefined));
+    assert.ok(Object.values(byDefault).every(Boolean), "prod, without createUsers, creates someone");
+    const created = existing(
+      planWith((config) => {
+        config.pagerduty.createUsers = true;
+      }),
+    );
+    assert.equal(created["ana.ruiz@callsphere.example"], false);
+    assert.equal(created["ceo@callsphere.example"], true, "existing: true wins over createUsers");
+    assert.equal(created["sre-lead@callsphere.example"], true, "a secondary who is no member is looked up");
+    const newHire = existing(
+      planWith((config) => {
+        config.teams[0].members[0].existing = false;
+      }),
+    );
+    assert.equal(newHire["ana.ruiz@callsphere.example"], false, "existing: false wins over the default");
+    assert.equal(newHire["ben.okafor@callsphere.example"], true);
   });
 
   it("declares one service per paging receiver: PagerDuty objects follow teams, not alerts", () => {
