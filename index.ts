@@ -87,6 +87,21 @@ async function main() {
     deliveryMode: plan.kubernetes.mode,
     alertmanagerConfig: alertRouting.alertmanagerConfigName,
     alertmanagerSecret: alertRouting.alertmanagerSecretName,
+    /** What an operator checks in PagerDuty after an update: how many of each the stack manages. */
+    pagerduty: {
+      teams: plan.onCall.teams.length,
+      services: Object.values(alertRouting.teams).reduce(
+        (sum, team) => sum + Object.keys(team.serviceIds).length,
+        0,
+      ),
+      integrations: Object.values(alertRouting.teams).reduce(
+        (sum, team) => sum + Object.keys(team.integrationKeys).length,
+        0,
+      ),
+      businessServices: plan.onCall.businessServices.length,
+      usersLookedUp: plan.onCall.users.filter((user) => user.existing).length,
+      usersCreated: plan.onCall.users.filter((user) => !user.existing).length,
+    },
     summary: compiled.summary,
     /** The routing matrix and the static checks' findings; `npm run render` writes them to routing.md. */
     routing: {

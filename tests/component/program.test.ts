@@ -218,6 +218,17 @@ describe("the prod program: PagerDuty", () => {
     }
   });
 
+  it("outputs how many of each PagerDuty object it manages, as many as it declares", () => {
+    assert.deepEqual(run.outputs.pagerduty, {
+      teams: ofType(run, PD.team).length,
+      services: ofType(run, PD.service).length,
+      integrations: ofType(run, PD.integration).length,
+      businessServices: ofType(run, "pagerduty:index/businessService:BusinessService").length,
+      usersLookedUp: new Set(run.lookups.map((lookup) => String(lookup.inputs.email).toLowerCase())).size,
+      usersCreated: ofType(run, PD.user).length,
+    });
+  });
+
   it("parents each team's PagerDuty objects to its TeamOnCall and its schedule to its rotation", () => {
     for (const type of [PD.team, PD.policy, PD.service, PD.integration, PD.membership]) {
       for (const resource of ofType(run, type)) {
