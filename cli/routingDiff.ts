@@ -99,6 +99,10 @@ function renderBase(commit: string, ref: string, stack: string, scratch: string)
     throw new DiffError(`routing-diff: git worktree add failed: ${lastLines(added.stderr)}`);
   // The project may sit in a folder of the repository; the base's copy sits in the same one.
   const project = path.join(worktree, path.relative(fs.realpathSync(top), fs.realpathSync(PROJECT_DIR)));
+  // A stack the change adds: every alert of it is new, and no route key can disappear.
+  if (!fs.existsSync(path.join(project, `Pulumi.${stack}.yaml`))) {
+    return { matrix: { format: ROUTING_MATRIX_FORMAT, stack, moments: [], rows: [] }, routeKeys: [] };
+  }
   const lock = (dir: string) => {
     const file = path.join(dir, "package-lock.json");
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;

@@ -78,10 +78,10 @@ function lostKeys(markdown: string): string[] {
 const rowId = (row: { vertical: string; alert: string; tier: string; moment: string }) =>
   `${row.vertical}/${row.alert}/${row.tier}/${row.moment}`;
 
-function routingDiff(dir: string, base: string) {
+function routingDiff(dir: string, base: string, stack = "prod") {
   const result = spawnSync(
     "npm",
-    ["run", "--silent", "routing-diff", "--", "--stack", "prod", "--base", base],
+    ["run", "--silent", "routing-diff", "--", "--stack", stack, "--base", base],
     {
       cwd: dir,
       encoding: "utf8",
@@ -237,6 +237,22 @@ describe("npm run routing-diff", { concurrency: 1, timeout: 10 * 60_000 }, () =>
     assert.doesNotMatch(result.stdout, /### Alerts removed/);
   });
 
+  it("lists every alert of a stack the base does not have as added", () => {
+    fs.copyFileSync(path.join(repo, "Pulumi.staging.yaml"), path.join(repo, "Pulumi.eu.yaml"));
+    git(repo, "add", "Pulumi.eu.yaml");
+    git(repo, "commit", "--quiet", "--message=an eu stack");
+    const result = routingDiff(repo, "HEAD~1", "eu");
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(movedRows(result.stdout), []);
+    assert.deepEqual(lostKeys(result.stdout), []);
+    const staging = fs.readFileSync(path.join(repo, "Pulumi.staging.yaml"), "utf8");
+    const verticals = [...staging.matchAll(/^ {4}- \{ id: ([\w-]+),/gm)].map(([, id]) => id);
+    assert.ok(verticals.length > 0);
+    const added = new Set([...result.stdout.matchAll(/^- ([\w-]+): `/gm)].map(([, vertical]) => vertical));
+    for (const vertical of verticals)
+      assert.ok(added.has(vertical), `no alert of ${vertical} listed as added`);
+  });
+
   it("works on a shallow clone once the base is fetched, and says what to do before", () => {
     const shallow = path.join(tempDir("routing-diff-shallow"), "clone");
     git(PROJECT_DIR, "clone", "--quiet", "--depth=1", `file://${repo}`, shallow);
@@ -250,7 +266,8 @@ describe("npm run routing-diff", { concurrency: 1, timeout: 10 * 60_000 }, () =>
     git(shallow, "fetch", "--quiet", "--deepen=1", "origin");
     const result = routingDiff(shallow, "HEAD~1");
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /### Alerts added: \d+/);
+    // HEAD~1 added the eu stack, which prod does not see.
+    assert.match(result.stdout, /^## Routing diff of stack `prod` against `HEAD~1`\n\nno routing change$/m);
     assert.equal(git(shallow, "worktree", "list").trim().split("\n").length, 1, "a worktree was left behind");
   });
 });
