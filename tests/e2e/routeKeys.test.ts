@@ -205,12 +205,11 @@ function startRenders(): void {
   }
   renders = Promise.all(
     cumulative.map((doc, i) => {
-      // Each render finds production's route keys as "the previous render", so it warns about
-      // any route of the running config that the change loses.
+      // Each render finds the running config's route keys as the committed baseline beside its
+      // stack file, so it warns about any route of the running config that the change loses.
       const step = path.join(h.dir, `step-${i}`);
-      const out = path.join(step, "e2e");
-      fs.mkdirSync(out, { recursive: true });
-      fs.copyFileSync(initial, path.join(out, "route-keys.json"));
+      fs.mkdirSync(path.join(step, "route-keys"), { recursive: true });
+      fs.copyFileSync(initial, path.join(step, "route-keys", "e2e.json"));
       // A catalogue outside the project lives beside the stack file that names it.
       for (const vertical of verticalsOf(doc)) {
         const file = String(vertical.catalogue);
