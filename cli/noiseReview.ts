@@ -12,9 +12,9 @@ import { compileRouting } from "../pipeline/compile";
 import { stackFilePath } from "../pipeline/projectFiles";
 import { pagesPerTeamSvg } from "../render/noiseChart";
 import { renderNoiseMarkdown } from "../render/noiseReview";
-import { type AlertSeries, firingsOf, routeFirings } from "../review/noise";
-import { incidentNoise, type PagerDutyIncident, type PagerDutyLogEntry } from "../review/noiseIncidents";
-import { buildNoiseReport } from "../review/noiseReport";
+import type { AlertSeries } from "../review/noise";
+import type { PagerDutyIncident, PagerDutyLogEntry } from "../review/noiseIncidents";
+import { reviewNoise } from "../review/noiseReport";
 import { readStackFile } from "./stackFile";
 
 const USAGE =
@@ -285,16 +285,13 @@ export async function runNoiseReview(options: NoiseReviewOptions, env: NodeJS.Pr
   const stepSeconds = options.stepSeconds ?? (await evaluationInterval(options.prometheus, headers));
   const series = await readFirings(options, stepSeconds, headers);
   const incidents =
-    options.pagerdutyApi && token
-      ? (await readIncidents(options, options.pagerdutyApi, token)).map((incident) =>
-          incidentNoise(plan, incident),
-        )
-      : undefined;
-  const report = buildNoiseReport({
+    options.pagerdutyApi && token ? await readIncidents(options, options.pagerdutyApi, token) : undefined;
+  const report = reviewNoise({
     plan,
+    config: alertmanager.config,
     window: { from: options.from, to: options.to },
     stepSeconds,
-    firings: routeFirings(plan, alertmanager.config, firingsOf(series, stepSeconds)),
+    series,
     ...(incidents ? { incidents } : {}),
   });
   const files: [string, string][] = [

@@ -1,15 +1,20 @@
 // The noise review's counts, as the JSON contract other tools read (docs/noise-review.md): per team,
 // per tier, per alert, the pages, the catalogue alerts that never fired, and the incidents.
+
+import type { AmConfig } from "../alertmanager/types";
 import { WATCHDOG_ALERT } from "../core/conventions";
 import type { AlertingPlan } from "../plan/plan";
 import {
+  type AlertSeries,
   describeHours,
   FREQUENT_FIRINGS,
+  firingsOf,
   type RoutedFiring,
+  routeFirings,
   SELF_RESOLVED_SECONDS,
   teamHours,
 } from "./noise";
-import type { IncidentNoise } from "./noiseIncidents";
+import { type IncidentNoise, incidentNoise, type PagerDutyIncident } from "./noiseIncidents";
 
 export interface TeamNoise {
   team: string;
@@ -252,4 +257,26 @@ export function buildNoiseReport(given: NoiseInput): NoiseReport {
     ...(input.incidents ? { incidents: [...input.incidents] } : {}),
   };
   return { ...report, summary: summaryOf(report) };
+}
+
+/**
+ * The review from what was read: the ALERTS series cut into firings, each routed with the stack's
+ * config at its start, PagerDuty's incidents reduced to what people did, counted into one report.
+ */
+export function reviewNoise(read: {
+  plan: AlertingPlan;
+  config: AmConfig;
+  window: { from: Date; to: Date };
+  stepSeconds: number;
+  series: readonly AlertSeries[];
+  incidents?: readonly PagerDutyIncident[];
+}): NoiseReport {
+  const { plan, config, window, stepSeconds, series, incidents } = read;
+  return buildNoiseReport({
+    plan,
+    window,
+    stepSeconds,
+    firings: routeFirings(plan, config, firingsOf(series, stepSeconds)),
+    ...(incidents ? { incidents: incidents.map((incident) => incidentNoise(plan, incident)) } : {}),
+  });
 }

@@ -105,20 +105,9 @@ describe("time intervals", () => {
   const contains = (spec: AmTimeIntervalSpec, iso: string) => timeIntervalContains(spec, at(iso));
 
   it("knows every month by name, in either case, and by number", () => {
-    const names = [
-      "january",
-      "february",
-      "march",
-      "april",
-      "may",
-      "june",
-      "july",
-      "august",
-      "september",
-      "october",
-      "november",
-      "december",
-    ];
+    // Go's month names, here from the ICU data Node ships rather than from the code under test.
+    const monthName = new Intl.DateTimeFormat("en-US", { month: "long", timeZone: "UTC" });
+    const names = Array.from({ length: 12 }, (_, i) => monthName.format(Date.UTC(2026, i, 15)).toLowerCase());
     names.forEach((name, i) => {
       const month = String(i + 1).padStart(2, "0");
       assert.ok(contains({ months: [name] }, `2026-${month}-15T12:00:00Z`), name);

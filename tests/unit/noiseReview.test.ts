@@ -10,8 +10,7 @@ import { compileRouting } from "../../pipeline/compile";
 import { pagesPerTeamSvg } from "../../render/noiseChart";
 import { renderNoiseMarkdown } from "../../render/noiseReview";
 import { type AlertSeries, firingsOf, routeFirings } from "../../review/noise";
-import { incidentNoise } from "../../review/noiseIncidents";
-import { buildNoiseReport } from "../../review/noiseReport";
+import { reviewNoise } from "../../review/noiseReport";
 import {
   countsOf,
   EXPECTED,
@@ -48,17 +47,13 @@ function series(from: number, cutAt?: number): AlertSeries[] {
 }
 
 function report(withIncidents: boolean) {
-  const firings = routeFirings(
+  return reviewNoise({
     plan,
-    alertmanager.config,
-    firingsOf(series(FROM, FROM + 10_000 * 60_000), STEP_SECONDS),
-  );
-  return buildNoiseReport({
-    plan,
+    config: alertmanager.config,
     window: { from: new Date(FROM), to: new Date(TO) },
     stepSeconds: STEP_SECONDS,
-    firings,
-    ...(withIncidents ? { incidents: incidents(FROM).map((incident) => incidentNoise(plan, incident)) } : {}),
+    series: series(FROM, FROM + 10_000 * 60_000),
+    ...(withIncidents ? { incidents: incidents(FROM) } : {}),
   });
 }
 
