@@ -4,8 +4,16 @@
 // conformance test judge the whole against amtool; these pin each rule, so a change to one fails here.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { anchoredRegExp, parseMatcher, parseMatchers } from "../../alertmanager/matchers";
-import { routeKeys } from "../../alertmanager/routeKeys";
+import { compileRoutes, routePath } from "../../alertmanager/evaluate";
+import { inhibitingAlert } from "../../alertmanager/inhibit";
+import {
+  anchoredRegExp,
+  compileMatcher,
+  type Matcher,
+  parseMatcher,
+  parseMatchers,
+} from "../../alertmanager/matchers";
+import { lostRoutes, routeKeyId, routeKeys } from "../../alertmanager/routeKeys";
 import {
   compileTimeInterval,
   containingInterval,
@@ -39,6 +47,72 @@ describe("route keys", () => {
       routes: [{ receiver: "r", matchers: ['{z="1", y="a\\"b"}', 'x="c\\\\d"', 'w="e\\nf"'] }],
     });
     assert.equal(key.key, '{}/{w="e\\nf",x="c\\\\d",y="a\\"b",z="1"}');
+  });
+
+  it("orders matchers the same whichever order the config lists them in", () => {
+    const keyOf = (matchers: string[]) => routeKeys({ receiver: "root", routes: [{ matchers }] })[1].key;
+    for (const [listed, sorted] of [
+      [['b="2"', 'a="1"'], '{}/{a="1",b="2"}'],
+      [['a="2"', 'a="1"'], '{}/{a="1",a="2"}'],
+      [['a!="1"', 'a="1"'], '{}/{a="1",a!="1"}'],
+    ] as const) {
+      assert.equal(keyOf([...listed]), sorted, listed.join(" "));
+      assert.equal(keyOf([...listed].reverse()), sorted, [...listed].reverse().join(" "));
+    }
+  });
+
+  it("gives a route without a receiver, the root's included, its parent's, or none", () => {
+    assert.deepEqual(routeKeys({ routes: [{ matchers: ['a="1"'] }] }), [
+      { key: "{}", receiver: "" },
+      { key: '{}/{a="1"}', receiver: "" },
+    ]);
+  });
+
+  it("names each route that disappears or changes receiver once, and not one that stays", () => {
+    const kept = { key: '{}/{a="1"}', receiver: "sales" };
+    const gone = { key: '{}/{a="2"}', receiver: "sales" };
+    const moved = { key: '{}/{a="3"}', receiver: "sales" };
+    assert.equal(routeKeyId(moved), '{}/{a="3"} -> sales');
+    assert.deepEqual(lostRoutes([kept, gone, moved, gone], [kept, { ...moved, receiver: "support" }]), [
+      gone,
+      moved,
+    ]);
+    assert.deepEqual(lostRoutes([kept, kept], [kept]), []);
+  });
+});
+
+describe("the root route", () => {
+  const config = (route: Record<string, unknown> | undefined) =>
+    ({ route, receivers: [{ name: "r" }] }) as unknown as AmConfig;
+
+  it("refuses each root Alertmanager refuses, naming the field", () => {
+    const refused: [Record<string, unknown> | undefined, string][] = [
+      [undefined, "route: the config has no root route"],
+      [{}, "route.receiver: the root route must name a default receiver"],
+      [{ receiver: "r", matchers: ['a="1"'] }, "route.matchers: the root route must not have matchers"],
+      [{ receiver: "r", continue: true }, "route.continue: the root route cannot continue"],
+      [{ receiver: "r", mute_time_intervals: ["x"] }, "route: the root route must not have time intervals"],
+      [{ receiver: "r", active_time_intervals: ["x"] }, "route: the root route must not have time intervals"],
+    ];
+    for (const [route, message] of refused)
+      assert.throws(() => compileRoutes(config(route)), { message }, JSON.stringify(route));
+    for (const route of [
+      { receiver: "r", matchers: [], continue: false, mute_time_intervals: [], active_time_intervals: [] },
+    ])
+      assert.doesNotThrow(() => compileRoutes(config(route)));
+  });
+
+  it("passes its receiver down, and names a route by its path and each level's matchers", () => {
+    const root = compileRoutes(
+      config({
+        receiver: "r",
+        routes: [{ matchers: ['a="1"', 'b="2"'], routes: [{ matchers: ['c="3"'] }] }],
+      }),
+    );
+    const leaf = root.children[0].children[0];
+    assert.equal(leaf.receiver, "r");
+    assert.equal(routePath(leaf), 'route.routes[0].routes[0] {a="1", b="2"} / {c="3"}');
+    assert.equal(routePath(root), "route");
   });
 });
 
@@ -92,11 +166,65 @@ describe("matchers", () => {
     );
   });
 
+  it("reads a line's separators and quotes as amtool check-config does", () => {
+    // Each case checked against amtool 0.25: `amtool config routes` prints the same matchers.
+    assert.throws(() => parseMatcher('a="x"y'), /unescaped double quote/);
+    assert.deepEqual(
+      parseMatchers('a="x\\"", b="2"').map((m) => m.value),
+      ['x"', "2"],
+    );
+    // A comma inside quotes keeps the escape before it, so the quote after it is not a closing one.
+    assert.throws(() => parseMatchers('a="x\\,", b="2"'), /unescaped double quote/);
+    assert.deepEqual(
+      parseMatchers('a="1", ').map((m) => m.value),
+      ["1"],
+    );
+    assert.deepEqual(
+      parseMatchers('a="1"\u00a0').map((m) => m.value),
+      ["1"],
+    );
+  });
+
+  it("refuses an operator it does not know when compiling a matcher", () => {
+    assert.throws(
+      () => compileMatcher({ name: "a", op: "~=", value: "1" } as unknown as Matcher),
+      /matcher \{"name":"a","op":"~=","value":"1"\}: unknown operator/,
+    );
+  });
+
   it("applies a leading Go flag group to the whole value, once per flag", () => {
     const regex = anchoredRegExp({ name: "a", op: "=~", value: "(?ii)abc" });
     assert.ok(regex.test("ABC"));
     assert.equal(regex.flags.split("").filter((flag) => flag === "i").length, 1);
     assert.ok(!anchoredRegExp({ name: "a", op: "=~", value: "abc" }).test("ABC"));
+    const both = anchoredRegExp({ name: "a", op: "=~", value: "(?is)a.b" });
+    assert.ok(both.test("A\nB"));
+  });
+});
+
+describe("inhibit rules", () => {
+  const config = (rule: Record<string, unknown>) =>
+    ({ route: { receiver: "r" }, receivers: [{ name: "r" }], inhibit_rules: [rule] }) as unknown as AmConfig;
+
+  it("names the rule and side of a bad matcher", () => {
+    for (const side of ["source_matchers", "target_matchers"])
+      assert.throws(
+        () => inhibitingAlert(config({ [side]: ['a=~"("'] }), [], {}),
+        new RegExp(`^Error: inhibit_rules\\[0\\]\\.${side}\\[0\\]: bad matcher a=~"\\("`),
+      );
+  });
+
+  it("reads a side without matchers as matching every alert, and no equal labels as equal", () => {
+    const outage = { alertname: "Outage" };
+    const symptom = { alertname: "Symptom" };
+    assert.equal(
+      inhibitingAlert(config({ source_matchers: ['alertname="Outage"'] }), [outage], symptom),
+      outage,
+    );
+    assert.equal(
+      inhibitingAlert(config({ target_matchers: ['alertname="Symptom"'] }), [outage], symptom),
+      outage,
+    );
   });
 });
 
@@ -142,12 +270,15 @@ describe("time intervals", () => {
       [{ times: [{ start_time: "x09:00", end_time: "10:00" }] }, /couldn't parse time "x09:00"/],
       [{ times: [{ start_time: "09:00", end_time: "10:00x" }] }, /couldn't parse time "10:00x"/],
     ];
+    refused.push([{ location: "Mars/Olympus_Mons" }, /unknown time zone "Mars\/Olympus_Mons"/]);
     for (const [spec, message] of refused) assert.throws(() => compileTimeInterval(spec), message);
     // At the edges of what it takes.
     for (const spec of [
       { days_of_month: ["-31", "31", "-28:-1", "1:28"] },
       { months: ["+3"] },
       { times: [{ start_time: "00:00", end_time: "24:00" }] },
+      // A positive start may end on a day counted from the end: checked as if the month had 28 days.
+      { days_of_month: ["1:-1", "5:-5", "27:-1"] },
       { years: ["2026:2026"] },
     ])
       assert.doesNotThrow(() => compileTimeInterval(spec), JSON.stringify(spec));
@@ -168,6 +299,11 @@ describe("time intervals", () => {
     // 30 and 31 do not exist in February: the range starts past the month's end.
     assert.ok(!contains({ days_of_month: ["30:31"] }, "2026-02-28T12:00:00Z"));
     assert.ok(contains({ days_of_month: ["25:31"] }, "2026-02-28T12:00:00Z"));
+    // A negative end counts back from the month's own length, not only when it is the last day.
+    const thirdToLast = { days_of_month: ["-5:-3"] };
+    assert.ok(contains(thirdToLast, "2026-01-29T12:00:00Z"));
+    assert.ok(!contains(thirdToLast, "2026-01-30T12:00:00Z"));
+    assert.ok(!contains(thirdToLast, "2026-01-26T12:00:00Z"));
   });
 
   it("takes any of several times, half-open", () => {
@@ -204,6 +340,9 @@ describe("time intervals", () => {
     assert.equal(containingInterval(config, ["nights", "mornings"], at("2026-01-14T03:30:00Z")), "nights");
     assert.equal(containingInterval(config, ["nights", "mornings"], at("2026-01-14T13:00:00Z")), undefined);
     assert.equal(containingInterval(config, ["weekends"], at("2026-01-17T13:00:00Z")), "weekends");
+    // A named interval without `time_intervals` loads (amtool takes it) and contains no instant.
+    const empty = { ...config, time_intervals: [{ name: "never" }] } as unknown as AmConfig;
+    assert.equal(containingInterval(empty, ["never"], at("2026-01-17T13:00:00Z")), undefined);
     assert.throws(
       () => containingInterval(config, ["nights", "lunch"], at("2026-01-14T01:00:00Z")),
       /"lunch" is not defined/,
@@ -252,5 +391,16 @@ describe("wall clock", () => {
     assert.equal(goDaysInMonth(2026, 3, "America/New_York"), 30);
     assert.equal(goDaysInMonth(2026, 3, "UTC"), 31);
     assert.equal(goDaysInMonth(2026, 11, "America/New_York"), 30);
+    // Spring forward on the first of a month (Adelaide, 1 October 2023, 02:00): October is short.
+    assert.deepEqual(
+      [goDaysInMonth(2023, 9, "Australia/Adelaide"), goDaysInMonth(2023, 10, "Australia/Adelaide")],
+      [30, 30],
+    );
+    // Midnight of 1 October 2023 never happened in Asunción (00:00 became 01:00). Go's time.Date
+    // takes the offset in force after the change, so September ends an hour early and counts 29.
+    assert.deepEqual(
+      [goDaysInMonth(2023, 9, "America/Asuncion"), goDaysInMonth(2023, 10, "America/Asuncion")],
+      [29, 31],
+    );
   });
 });
