@@ -29,6 +29,7 @@ export default {
       ...unitTests,
       "tests/policy/view.test.ts",
       "tests/policy/sources.test.ts",
+      "tests/policy/packContract.test.ts",
       "tests/policy/policies.test.ts",
       "tests/golden/golden.test.ts",
       "tests/tools/checkers.test.ts",
