@@ -30,6 +30,7 @@ export default {
       "tests/policy/view.test.ts",
       "tests/policy/sources.test.ts",
       "tests/policy/packContract.test.ts",
+      "tests/policy/located.test.ts",
       "tests/policy/policies.test.ts",
       "tests/golden/golden.test.ts",
       "tests/tools/checkers.test.ts",

@@ -1,11 +1,12 @@
 // Where a violation's offending value was written, in the terms validation uses: a rule's catalogue
 // file, its path and field; the stack file, and the resource, for what the stack's config declares.
-import { ruleGroupName } from "../core/conventions";
+import { PROJECT, ruleGroupName } from "../core/conventions";
 import type { Issue } from "../core/errors";
 import type { Rule } from "../core/rules";
 import type { AlertingModel } from "../input/model";
 import type { ViolationSubject } from "./policy";
 import type { Violation } from "./run";
+import { isBridgeGroup } from "./view";
 
 /** A rule the catalogue lists as written, whose fields are its own: not an SLO's generated rule. */
 const CATALOGUE_RULE = /^groups\[\d+\]\.rules\[\d+\]$/;
@@ -24,8 +25,8 @@ function ruleOf(model: AlertingModel, subject: ViolationSubject): Rule | undefin
 
 /**
  * A violation as a validation issue: a rule's at its source (`alerts/sales.yaml`,
- * `groups[1].rules[0].annotations.description`), a vertical's at its catalogue, anything else at the
- * stack file and the resource that holds it.
+ * `groups[1].rules[0].annotations.description`), a bridge-declared alert's at the stack file's bridge
+ * section, a vertical's at its catalogue, anything else at the stack file and the resource that holds it.
  */
 export function violationIssue(violation: Violation, model: AlertingModel): Issue {
   const message = `${violation.message} (${violation.enforcementLevel} policy ${violation.policy})`;
@@ -35,6 +36,10 @@ export function violationIssue(violation: Violation, model: AlertingModel): Issu
     const { file, path } = rule.source;
     const field = subject?.field && CATALOGUE_RULE.test(path) ? `.${subject.field}` : "";
     return { file, path: `${path}${field}`, message };
+  }
+  // An alert the bridge declares is written in the stack file's bridge section.
+  if (subject?.rule && isBridgeGroup(subject.rule.group)) {
+    return { file: model.stackFile, path: `${PROJECT}:bridge`, message };
   }
   const vertical = model.verticals.find((candidate) => candidate.id === subject?.vertical);
   if (vertical) return { file: vertical.catalogueFile, path: "", message };

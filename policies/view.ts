@@ -212,6 +212,10 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
   };
 }
 
+/** The group a bridge-declared alert is reported under: it is written in the stack file, not a catalogue. */
+export const bridgeGroupName = (source: string): string => `bridge (${source})`;
+export const isBridgeGroup = (group: string): boolean => /^bridge \(\w+\)$/.test(group);
+
 /** The bridge's declared alerts, as routable rules without an expression, from its settings ConfigMap. */
 function bridgeAlertsOf(configMaps: readonly PolicyResourceLike[]): DeclaredAlert[] {
   return configMaps.flatMap((resource) => {
@@ -227,7 +231,7 @@ function bridgeAlertsOf(configMaps: readonly PolicyResourceLike[]): DeclaredAler
     if (!parsed.success) return [];
     return declaredAlerts(parsed.data).map((alert) => ({
       vertical: alert.vertical,
-      group: `bridge (${alert.source})`,
+      group: bridgeGroupName(alert.source),
       rule: { alert: alert.alertname, expr: "", labels: alert.labels },
       resource,
     }));
