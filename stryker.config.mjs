@@ -31,6 +31,7 @@ export default {
       "tests/policy/sources.test.ts",
       "tests/policy/packContract.test.ts",
       "tests/policy/located.test.ts",
+      "tests/policy/viewModes.test.ts",
       "tests/policy/policies.test.ts",
       "tests/golden/golden.test.ts",
       "tests/tools/checkers.test.ts",
