@@ -32,6 +32,7 @@ export default {
       "tests/policy/packContract.test.ts",
       "tests/policy/located.test.ts",
       "tests/policy/viewModes.test.ts",
+      "tests/policy/objects.test.ts",
       "tests/policy/tierCoverage.test.ts",
       "tests/policy/policies.test.ts",
       "tests/golden/golden.test.ts",
