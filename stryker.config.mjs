@@ -34,6 +34,8 @@ export default {
       "tests/policy/viewModes.test.ts",
       "tests/policy/objects.test.ts",
       "tests/policy/tierCoverage.test.ts",
+      "tests/policy/pagerduty.test.ts",
+      "tests/policy/routingPolicies.test.ts",
       "tests/policy/policies.test.ts",
       "tests/golden/golden.test.ts",
       "tests/tools/checkers.test.ts",

@@ -5,18 +5,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ALERTMANAGER_CONFIG_KEY, RESOURCE_TYPES, VERTICAL_LABEL } from "../../core/conventions";
 import { noPlainSecretsPolicy, objectSizePolicy } from "../../policies/objects";
-import type { AlertRoutingPolicy } from "../../policies/policy";
-import type { PolicyResourceLike } from "../../policies/view";
+import { policyMessages, resource } from "../support/handMadeStack";
 
-function resource(type: string, name: string, props: Record<string, unknown>): PolicyResourceLike {
-  return { type, name, urn: `urn:test::${name}`, props, opts: { protect: false } };
-}
-
-function messages(policy: AlertRoutingPolicy, resources: PolicyResourceLike[], config?: object): string[] {
-  const found: string[] = [];
-  policy.evaluate(resources, config, (message) => found.push(message));
-  return found;
-}
+const messages = policyMessages;
 
 const secret = (data: Record<string, string>) =>
   resource(RESOURCE_TYPES.secret, "keys", { stringData: data });
