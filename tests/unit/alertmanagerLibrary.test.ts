@@ -175,6 +175,11 @@ describe("matchers", () => {
     );
     // A comma inside quotes keeps the escape before it, so the quote after it is not a closing one.
     assert.throws(() => parseMatchers('a="x\\,", b="2"'), /unescaped double quote/);
+    // A line that opens with an escaped quote splits at its first comma; amtool names `\"`.
+    assert.throws(
+      () => parseMatchers('\\",a="1"'),
+      (error: Error) => error.message.startsWith(`bad matcher ${JSON.stringify('\\"')}: expected name`),
+    );
     assert.deepEqual(
       parseMatchers('a="1", ').map((m) => m.value),
       ["1"],
@@ -280,6 +285,8 @@ describe("time intervals", () => {
       // A positive start may end on a day counted from the end: checked as if the month had 28 days.
       { days_of_month: ["1:-1", "5:-5", "27:-1"] },
       { years: ["2026:2026"] },
+      // Go's time.LoadLocation reads "" as UTC; Intl would refuse it as a zone name.
+      { location: "" },
     ])
       assert.doesNotThrow(() => compileTimeInterval(spec), JSON.stringify(spec));
   });
