@@ -126,6 +126,13 @@ describe("the pack's config schemas", () => {
 
   it("take the config the render writes for prod, and each policy's defaults", () => {
     for (const policy of allPolicies) {
+      // Each key the render writes is declared, so the CLI checks it and the pack documents it.
+      const declared = Object.keys(policy.configSchema?.properties ?? {}).sort();
+      assert.deepEqual(
+        Object.keys(config[policy.name] ?? {}).filter((key) => !declared.includes(key)),
+        [],
+        policy.name,
+      );
       const validate = validator(policy);
       assert.ok(validate(config[policy.name] ?? {}), `${policy.name}: ${ajv.errorsText(validate.errors)}`);
       const defaults = Object.fromEntries(
@@ -185,6 +192,35 @@ describe("the pack's config schemas", () => {
     assert.equal(named("alert-grouping-window")({ windowMinutes: -1 }), false);
     assert.equal(named("objects-under-1mib")({ limitBytes: 0 }), false);
     assert.equal(named("no-plain-secrets")({ minSecretLength: 0 }), false);
+  });
+});
+
+describe("the pack's documented config", () => {
+  it("lists every property of every policy, with its default, in policies/README.md", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "policies", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Policy config"), readme.indexOf("## Running the pack"));
+    const documented = new Map<string, unknown>();
+    for (const line of section.split("\n")) {
+      const row = /^\| `(\w+)`[^|]* \| (.+) \| `(.+)` \|$/.exec(line);
+      if (!row) continue;
+      const [, property, policies, fallback] = row;
+      const names = policies
+        .split(", ")
+        .flatMap((entry) =>
+          entry === "each rule check" ? RULE_CHECKS.map((check) => check.name) : [entry.replaceAll("`", "")],
+        );
+      for (const name of names) documented.set(`${name}.${property}`, JSON.parse(fallback));
+    }
+    const declared = new Map(
+      allPolicies.flatMap((policy) =>
+        Object.entries(policy.configSchema?.properties ?? {}).map(([key, schema]) => [
+          `${policy.name}.${key}`,
+          (schema as { default: unknown }).default,
+        ]),
+      ),
+    );
+    assert.deepEqual([...documented.keys()].sort(), [...declared.keys()].sort());
+    for (const [key, fallback] of declared) assert.deepEqual(documented.get(key), fallback, key);
   });
 });
 
