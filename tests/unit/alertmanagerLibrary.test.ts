@@ -175,6 +175,11 @@ describe("matchers", () => {
     );
     // A comma inside quotes keeps the escape before it, so the quote after it is not a closing one.
     assert.throws(() => parseMatchers('a="x\\,", b="2"'), /unescaped double quote/);
+    // A spurious escape ends at the next character, so the quote after it closes the value.
+    assert.deepEqual(
+      parseMatchers('a="x\\y", b="2"').map((m) => m.value),
+      ["x\\y", "2"],
+    );
     // A line that opens with an escaped quote splits at its first comma; amtool names `\"`.
     assert.throws(
       () => parseMatchers('\\",a="1"'),
@@ -217,6 +222,11 @@ describe("inhibit rules", () => {
         () => inhibitingAlert(config({ [side]: ['a=~"("'] }), [], {}),
         new RegExp(`^Error: inhibit_rules\\[0\\]\\.${side}\\[0\\]: bad matcher a=~"\\("`),
       );
+  });
+
+  it("holds nothing back without inhibit rules", () => {
+    const none = { route: { receiver: "r" }, receivers: [{ name: "r" }] } as unknown as AmConfig;
+    assert.equal(inhibitingAlert(none, [{ alertname: "Outage" }], { alertname: "Symptom" }), undefined);
   });
 
   it("reads a side without matchers as matching every alert, and no equal labels as equal", () => {
