@@ -1,6 +1,6 @@
 // Where a violation's offending value was written, in the terms validation uses: a rule's catalogue
 // file, its path and field; the stack file, and the resource, for what the stack's config declares.
-import { PROJECT, ruleGroupName } from "../core/conventions";
+import { CONFIG_KEYS, PROJECT, ruleGroupName } from "../core/conventions";
 import type { Issue } from "../core/errors";
 import type { Rule } from "../core/rules";
 import type { AlertingModel } from "../input/model";
@@ -39,7 +39,7 @@ export function violationIssue(violation: Violation, model: AlertingModel): Issu
   }
   // An alert the bridge declares is written in the stack file's bridge section.
   if (subject?.rule && isBridgeGroup(subject.rule.group)) {
-    return { file: model.stackFile, path: `${PROJECT}:bridge`, message };
+    return { file: model.stackFile, path: `${PROJECT}:${CONFIG_KEYS.bridge}`, message };
   }
   const vertical = model.verticals.find((candidate) => candidate.id === subject?.vertical);
   if (vertical) return { file: vertical.catalogueFile, path: "", message };
