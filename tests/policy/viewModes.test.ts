@@ -72,6 +72,7 @@ describe("the policies' view in every delivery mode", () => {
   });
 
   it("passes prod on every mandatory policy in every mode", () => {
+    assert.deepEqual([...runs.keys()].sort(), ["both", "configmap", "operator"]);
     for (const [mode, run] of runs) {
       const mandatory = runPolicies(run.resources, run.config).filter(
         (violation) => violation.enforcementLevel === "mandatory",
