@@ -14,11 +14,14 @@ export interface ViolationSubject {
   rule?: { group: string; name: string };
   /** The field holding the value, inside the rule when there is one: `annotations.description`. */
   field?: string;
+  /** Set when the rule is an alert the bridge declares: the tool that sends it. */
+  bridgeSource?: string;
 }
 
 /** The subject of a violation about one declared alert. */
 export function alertSubject(alert: DeclaredAlert): ViolationSubject {
-  return { vertical: alert.vertical, rule: { group: alert.group, name: alert.rule.alert } };
+  const subject = { vertical: alert.vertical, rule: { group: alert.group, name: alert.rule.alert } };
+  return alert.bridgeSource === undefined ? subject : { ...subject, bridgeSource: alert.bridgeSource };
 }
 
 /** CrossGuard's `ReportViolation`, with what the violation is about when a policy knows it. */

@@ -6,7 +6,6 @@ import type { Rule } from "../core/rules";
 import type { AlertingModel } from "../input/model";
 import type { ViolationSubject } from "./policy";
 import type { Violation } from "./run";
-import { isBridgeGroup } from "./view";
 
 /** A rule the catalogue lists as written, whose fields are its own: not an SLO's generated rule. */
 const CATALOGUE_RULE = /^groups\[\d+\]\.rules\[\d+\]$/;
@@ -38,7 +37,7 @@ export function violationIssue(violation: Violation, model: AlertingModel): Issu
     return { file, path: `${path}${field}`, message };
   }
   // An alert the bridge declares is written in the stack file's bridge section.
-  if (subject?.rule && isBridgeGroup(subject.rule.group)) {
+  if (subject?.bridgeSource !== undefined) {
     return { file: model.stackFile, path: `${PROJECT}:${CONFIG_KEYS.bridge}`, message };
   }
   const vertical = model.verticals.find((candidate) => candidate.id === subject?.vertical);

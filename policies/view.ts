@@ -31,6 +31,8 @@ export interface DeclaredAlert {
   group: string;
   rule: RenderedRule & { alert: string };
   resource: PolicyResourceLike;
+  /** Set on an alert the bridge declares (written in the stack file, not a catalogue): the tool that sends it. */
+  bridgeSource?: string;
 }
 
 /** A rule group as a declared object carries it, with the object that holds it. */
@@ -214,7 +216,6 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
 
 /** The group a bridge-declared alert is reported under: it is written in the stack file, not a catalogue. */
 export const bridgeGroupName = (source: string): string => `bridge (${source})`;
-export const isBridgeGroup = (group: string): boolean => /^bridge \(\w+\)$/.test(group);
 
 /** The bridge's declared alerts, as routable rules without an expression, from its settings ConfigMap. */
 function bridgeAlertsOf(configMaps: readonly PolicyResourceLike[]): DeclaredAlert[] {
@@ -234,6 +235,7 @@ function bridgeAlertsOf(configMaps: readonly PolicyResourceLike[]): DeclaredAler
       group: bridgeGroupName(alert.source),
       rule: { alert: alert.alertname, expr: "", labels: alert.labels },
       resource,
+      bridgeSource: alert.source,
     }));
   });
 }
