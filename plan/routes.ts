@@ -119,7 +119,7 @@ export function pagingReceivers(
   if (alert.severity !== "critical") return [];
   const sev1 = vertical.sev1EscalatesToExec && alert.priority === SEV1_PRIORITY;
   const paged = tiersOf(vertical, alert).some(
-    (tier) => model.tiers.has(tier) && pagingWindow({ model, coverage }, alert.team, tier) !== "never",
+    (tier) => pagingWindow({ model, coverage }, alert.team, tier) !== "never",
   );
   return paged ? [receiverName(alert.team, sev1 ? "sev1" : undefined)] : [];
 }
