@@ -48,6 +48,35 @@ export function customerTiersGroup(
   return { name: CUSTOMER_TIERS_GROUP, rules: [alert] };
 }
 
+/**
+ * Where the catalogue already uses the generated group's or alert's name, as a rule file cannot hold
+ * two groups of one name (promtool refuses it) and the generated cases would judge the wrong alert.
+ */
+export function customerTiersClashes(
+  catalogue: readonly RuleGroup[],
+  generated: RuleGroup,
+): { path: string; message: string }[] {
+  const clashes: { path: string; message: string }[] = [];
+  catalogue.forEach((group, g) => {
+    if (group.name === generated.name)
+      clashes.push({
+        path: `groups[${g}].name`,
+        message: `"${group.name}" is the group the render generates for the customer-tiers alert (the vertical has per-customer alerts); rename this group`,
+      });
+    for (const rule of group.rules) {
+      if (
+        rule.kind === "alert" &&
+        generated.rules.some((own) => own.kind === "alert" && own.name === rule.name)
+      )
+        clashes.push({
+          path: `${rule.source.path}.alert`,
+          message: `"${rule.name}" is the alert the render generates when the vertical's customer tiers are unknown (the vertical has per-customer alerts); rename this alert`,
+        });
+    }
+  });
+  return clashes;
+}
+
 /** Two cases: the vertical's info series absent for `absentFor` fires it; present, it stays quiet. */
 export function customerTiersTests(customers: CustomersConfig, alert: Alert): PromtoolTestGroup[] {
   const minutes = Math.ceil((parseDuration(customers.absentFor) ?? 600) / 60);

@@ -37,7 +37,7 @@ import {
 } from "./checks/types";
 import { symptomOwnerProblems, VERTICAL_CHECKS } from "./checks/vertical";
 import { type StackConfig, stackConfigSchema, type TeamConfig, type TierConfig } from "./config";
-import { customerTiersGroup } from "./customerTiers";
+import { customerTiersClashes, customerTiersGroup } from "./customerTiers";
 import { parseRuleTests } from "./ruleTests";
 import type { FileText } from "./yamlFile";
 
@@ -250,6 +250,8 @@ function buildVertical(
     groups.flatMap((group) => group.rules.filter((rule): rule is Alert => rule.kind === "alert")),
     { file: stackFile, path: `${NAMESPACE}customers` },
   );
+  if (tiersGroup)
+    for (const clash of customerTiersClashes(groups, tiersGroup)) issues.add(file, clash.path, clash.message);
   return {
     id: vertical.id,
     tiers: vertical.tiers,

@@ -194,6 +194,31 @@ const catalogueCases: CatalogueCase[] = [
       /^a per-customer alert takes each customer's tier from the customer info series; remove this label$/,
   },
   {
+    name: "an alert named like the customer-tiers alert, in a vertical with per-customer alerts",
+    edit: (c) => {
+      Object.assign(rule(c, ...TOOL), {
+        scope: "customer",
+        expr: "sum by (customer, tool_name) (rate(callsphere_tool_calls_total[5m])) > 1",
+      });
+      rule(c, ...INFRA).alert = "HealthcareCustomerTiersUnknown";
+    },
+    path: "groups[2].rules[0].alert",
+    message:
+      /^"HealthcareCustomerTiersUnknown" is the alert the render generates when the vertical's customer tiers are unknown \(the vertical has per-customer alerts\); rename this alert$/,
+  },
+  {
+    name: "a group named like the customer-tiers group, in a vertical with per-customer alerts",
+    edit: (c) => {
+      Object.assign(rule(c, ...TOOL), {
+        scope: "customer",
+        expr: "sum by (customer, tool_name) (rate(callsphere_tool_calls_total[5m])) > 1",
+      });
+      c.groups[4].name = "customer-tiers";
+    },
+    path: "groups[4].name",
+    message: /^"customer-tiers" is the group the render generates for the customer-tiers alert/,
+  },
+  {
     name: "scope on a recording rule",
     edit: (c) => {
       Object.assign(rule(c, 1, 0), { scope: "customer" });
