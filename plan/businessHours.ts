@@ -87,7 +87,7 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
   return Math.round((wall - Math.floor(instant.getTime() / 60000) * 60000) / 60000);
 }
 
-/** The instant a wall clock in a zone shows a date and `HH:MM` (the later one if the clock repeats). */
+/** The instant a wall clock in a zone shows a date and `HH:MM`; callers use days the clock does not change on. */
 export function zonedInstant(
   date: { year: number; month: number; day: number },
   clock: string,
