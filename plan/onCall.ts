@@ -182,15 +182,17 @@ export function zonedTimestamp(day: number, clock: string, timeZone: string): st
  * Each user once, declared by the first team (in declaration order) that names them, as member or
  * secondary, so every later team finds the id already there. A member is looked up by e-mail
  * unless they say `existing: false` or the stack sets `pagerduty.createUsers`; someone who is only a
- * secondary responder is never ours to create, and is always looked up.
+ * secondary responder is never ours to create, and is always looked up. A person listed by several
+ * teams is looked up when any listing says `existing: true`, else created when any says `false`: a
+ * listing that says nothing takes the stack's default and never overrides one that says.
  */
 function buildUsers(teams: readonly TeamConfig[], createUsers: boolean): UserPlan[] {
-  const members = new Map<string, TeamConfig["members"][number] & { anyExisting: boolean }>();
+  const members = new Map<string, TeamConfig["members"][number] & { said?: boolean }>();
   for (const member of teams.flatMap((team) => team.members)) {
     const key = member.email.toLowerCase();
     const known = members.get(key);
-    const existing = member.existing ?? !createUsers;
-    members.set(key, { ...(known ?? member), anyExisting: (known?.anyExisting ?? false) || existing });
+    const said = known?.said === true || member.existing === true ? true : (known?.said ?? member.existing);
+    members.set(key, { ...(known ?? member), said });
   }
   const users = new Map<string, UserPlan>();
   for (const team of teams) {
@@ -202,7 +204,7 @@ function buildUsers(teams: readonly TeamConfig[], createUsers: boolean): UserPla
         email: member?.email ?? email,
         name: member?.name ?? email,
         timeZone: member?.timeZone ?? "UTC",
-        existing: member ? member.anyExisting : true,
+        existing: member ? (member.said ?? !createUsers) : true,
         homeTeam: team.id,
       });
     }
