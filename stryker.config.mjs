@@ -36,6 +36,7 @@ export default {
       "tests/policy/tierCoverage.test.ts",
       "tests/policy/pagerduty.test.ts",
       "tests/policy/routingPolicies.test.ts",
+      "tests/policy/edges.test.ts",
       "tests/policy/policies.test.ts",
       "tests/golden/golden.test.ts",
       "tests/tools/checkers.test.ts",

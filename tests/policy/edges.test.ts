@@ -1,0 +1,147 @@
+// The pack at edges prod never reaches. Tier coverage judges rules as declared, so a rule written
+// `severity: page` (an alias of critical) must keep a 24x7 vertical's 24/7 path, and an info alert,
+// which pages nobody by design, is not judged. A violation is located in catalogues of more than ten
+// groups or rules, and at a recording rule by its record, unless its name is not one rule's.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import yaml from "js-yaml";
+import {
+  ALERTMANAGER_CONFIG_KEY,
+  RESOURCE_TYPES,
+  STRICTEST_TIER_ANNOTATION,
+  VERTICAL_LABEL,
+} from "../../core/conventions";
+import { buildModel } from "../../input/model";
+import type { Violation } from "../../policies/run";
+import { violationIssue } from "../../policies/sources";
+import { tierCoveragePolicy } from "../../policies/tiers";
+import { policyMessages, resource } from "../support/handMadeStack";
+import { baseCatalogue, baseCatalogueTexts, baseConfig, HEALTHCARE_FILE, makeInput } from "../unit/fixtures";
+
+const alertmanager = (config: object) =>
+  resource(RESOURCE_TYPES.secret, "alertmanager", {
+    stringData: { [ALERTMANAGER_CONFIG_KEY]: yaml.dump(config) },
+  });
+
+const rules = (vertical: string, strictestTier: string, list: Record<string, unknown>[]) =>
+  resource(RESOURCE_TYPES.prometheusRule, `rules-${vertical}`, {
+    metadata: {
+      labels: { [VERTICAL_LABEL]: vertical },
+      annotations: { [STRICTEST_TIER_ANNOTATION]: strictestTier },
+    },
+    spec: { groups: [{ name: `${vertical}-g`, rules: list }] },
+  });
+
+/** Pages untiered critical, page and info alerts in business hours only, and sends the rest to Slack. */
+const businessHoursOnly = {
+  route: {
+    receiver: "slack",
+    routes: [
+      {
+        receiver: "pager",
+        matchers: ['severity=~"critical|page|info"', 'tier=""'],
+        active_time_intervals: ["business-hours"],
+      },
+    ],
+  },
+  receivers: [{ name: "slack" }, { name: "pager", pagerduty_configs: [{ routing_key: "k" }] }],
+  time_intervals: [
+    {
+      name: "business-hours",
+      time_intervals: [
+        {
+          weekdays: ["monday:friday"],
+          times: [{ start_time: "09:00", end_time: "18:00" }],
+          location: "America/New_York",
+        },
+      ],
+    },
+  ],
+};
+
+describe("tier coverage of rules as declared", () => {
+  it("holds a 24x7 vertical's alert written `severity: page` to a 24/7 path", () => {
+    const stack = [
+      alertmanager(businessHoursOnly),
+      rules("sales", "enterprise", [{ alert: "SalesDown", expr: "up == 0", labels: { severity: "page" } }]),
+    ];
+    assert.deepEqual(policyMessages(tierCoveragePolicy, stack), [
+      "Critical alert SalesDown of sales, whose strictest tier is 24x7, pages nobody at 2026-01-12T00:30:00.000Z.",
+    ]);
+  });
+
+  it("does not judge an info alert, which pages nobody by design, even one a route pages", () => {
+    const stack = [
+      alertmanager(businessHoursOnly),
+      rules("sales", "trial", [{ alert: "SalesNote", expr: "up == 0", labels: { severity: "info" } }]),
+    ];
+    assert.deepEqual(policyMessages(tierCoveragePolicy, stack), []);
+    const critical = [
+      alertmanager(businessHoursOnly),
+      rules("sales", "trial", [{ alert: "SalesNote", expr: "up == 0", labels: { severity: "critical" } }]),
+    ];
+    assert.equal(
+      policyMessages(tierCoveragePolicy, critical).length,
+      1,
+      "the same alert, critical, is judged",
+    );
+  });
+});
+
+describe("where a violation in a large catalogue was written", () => {
+  const catalogue = baseCatalogue("Healthcare");
+  for (let g = 0; g < 7; g++)
+    catalogue.groups.push({
+      name: `extra-${g}`,
+      rules: [{ record: `vertical:extra_${g}:sum`, expr: "sum(callsphere_calls_total)" }],
+    });
+  catalogue.groups.push({
+    name: "many",
+    rules: Array.from({ length: 12 }, (_, r) => ({
+      alert: `HealthcareMany${r}`,
+      expr: "up == 0",
+      labels: { alert_type: "infra", severity: "warning" },
+      annotations: { summary: `Many ${r}` },
+    })),
+  });
+  catalogue.groups.push({
+    name: "records",
+    rules: [
+      { record: "vertical:calls:rate5m", expr: "sum(rate(callsphere_calls_total[5m]))" },
+      { record: "vertical:errors:rate5m", expr: "sum(rate(callsphere_errors_total[5m]))" },
+      { record: "vertical:errors:rate5m", expr: "sum(rate(callsphere_tool_errors_total[5m]))" },
+    ],
+  });
+  const model = buildModel(
+    makeInput(baseConfig(), { ...baseCatalogueTexts(), [HEALTHCARE_FILE]: yaml.dump(catalogue) }),
+  );
+  const located = (subject: Violation["subject"]) =>
+    violationIssue({ policy: "p", enforcementLevel: "mandatory", message: "Wrong.", subject }, model);
+
+  it("names groups and rules past the tenth, with the field", () => {
+    const subject = {
+      vertical: "healthcare",
+      rule: { group: "healthcare-many", name: "HealthcareMany11" },
+      field: "annotations.summary",
+    };
+    assert.deepEqual(located(subject), {
+      file: HEALTHCARE_FILE,
+      path: "groups[12].rules[11].annotations.summary",
+      message: "Wrong. (mandatory policy p)",
+    });
+  });
+
+  it("names a recording rule by its record, and the catalogue alone for a record two rules share", () => {
+    const record = (name: string) => ({
+      vertical: "healthcare",
+      rule: { group: "healthcare-records", name },
+      field: "expr",
+    });
+    assert.deepEqual(located(record("vertical:calls:rate5m")).path, "groups[13].rules[0].expr");
+    assert.deepEqual(located(record("vertical:errors:rate5m")), {
+      file: HEALTHCARE_FILE,
+      path: "",
+      message: "Wrong. (mandatory policy p)",
+    });
+  });
+});
