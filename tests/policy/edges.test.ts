@@ -1,7 +1,8 @@
 // The pack at edges prod never reaches. Tier coverage judges rules as declared, so a rule written
 // `severity: page` (an alias of critical) must keep a 24x7 vertical's 24/7 path, and an info alert,
 // which pages nobody by design, is not judged. A violation is located in catalogues of more than ten
-// groups or rules, and at a recording rule by its record, unless its name is not one rule's.
+// groups or rules, and at a recording rule by its record, unless its name is not one rule's. A leak
+// is found past empty (null) fields, and never in two values read as one.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
@@ -12,6 +13,7 @@ import {
   VERTICAL_LABEL,
 } from "../../core/conventions";
 import { buildModel } from "../../input/model";
+import { noPlainSecretsPolicy } from "../../policies/objects";
 import type { Violation } from "../../policies/run";
 import { violationIssue } from "../../policies/sources";
 import { tierCoveragePolicy } from "../../policies/tiers";
@@ -143,5 +145,39 @@ describe("where a violation in a large catalogue was written", () => {
       path: "",
       message: "Wrong. (mandatory policy p)",
     });
+  });
+});
+
+describe("secrets in objects with empty fields", () => {
+  const SECRET = "routing-key-0123456789";
+  const keys = resource(RESOURCE_TYPES.secret, "keys", { stringData: { key: SECRET } });
+
+  it("finds a leak past a rule's empty labels and an object's empty value", () => {
+    const rule = resource(RESOURCE_TYPES.prometheusRule, "rules", {
+      metadata: { labels: { [VERTICAL_LABEL]: "sales" } },
+      spec: {
+        groups: [
+          {
+            name: "g",
+            rules: [{ alert: "SalesX", expr: "up", labels: null, annotations: { runbook: SECRET } }],
+          },
+        ],
+      },
+    });
+    const settings = resource(RESOURCE_TYPES.configMap, "settings", {
+      metadata: null,
+      data: { empty: null, note: SECRET },
+    });
+    assert.deepEqual(policyMessages(noPlainSecretsPolicy, [keys, rule, settings]), [
+      "Alert SalesX in sales: annotations.runbook contains a secret value.",
+      "ConfigMap settings contains a secret value.",
+    ]);
+  });
+
+  it("does not read two values as one: a secret split across them is not in either", () => {
+    const split = resource(RESOURCE_TYPES.configMap, "split", {
+      data: { first: SECRET.slice(0, 11), second: SECRET.slice(11) },
+    });
+    assert.deepEqual(policyMessages(noPlainSecretsPolicy, [keys, split]), []);
   });
 });
