@@ -2,7 +2,8 @@
 // `severity: page` (an alias of critical) must keep a 24x7 vertical's 24/7 path, and an info alert,
 // which pages nobody by design, is not judged. A violation is located in catalogues of more than ten
 // groups or rules, and at a recording rule by its record, unless its name is not one rule's. A leak
-// is found past empty (null) fields, and never in two values read as one.
+// is found past empty (null) fields, and never in two values read as one. Rule objects missing parts
+// (no spec, no groups, no rules, no labels) are read as holding nothing, not refused.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
@@ -17,6 +18,7 @@ import { noPlainSecretsPolicy } from "../../policies/objects";
 import type { Violation } from "../../policies/run";
 import { violationIssue } from "../../policies/sources";
 import { tierCoveragePolicy } from "../../policies/tiers";
+import { buildView } from "../../policies/view";
 import { policyMessages, resource } from "../support/handMadeStack";
 import { baseCatalogue, baseCatalogueTexts, baseConfig, HEALTHCARE_FILE, makeInput } from "../unit/fixtures";
 
@@ -179,5 +181,52 @@ describe("secrets in objects with empty fields", () => {
       data: { first: SECRET.slice(0, 11), second: SECRET.slice(11) },
     });
     assert.deepEqual(policyMessages(noPlainSecretsPolicy, [keys, split]), []);
+  });
+});
+
+describe("rule objects missing parts", () => {
+  it("read as holding no rules, each object's vertical kept, an unlabelled one's as no vertical", () => {
+    const object = (name: string, props: Record<string, unknown>) =>
+      resource(RESOURCE_TYPES.prometheusRule, name, props);
+    const labelled = (vertical: string) => ({
+      labels: { [VERTICAL_LABEL]: vertical, "agent-alert-routing/shard": "1" },
+    });
+    const view = buildView([
+      object("no-spec", { metadata: labelled("sales") }),
+      object("no-groups", { metadata: labelled("salon"), spec: {} }),
+      object("no-rules", {
+        metadata: { labels: { [VERTICAL_LABEL]: "salon" } },
+        spec: { groups: [{ name: "salon-g" }] },
+      }),
+      object("no-metadata", { spec: { groups: [{ name: "g", rules: [{ alert: "Stray", expr: "up" }] }] } }),
+      object("no-labels", {
+        metadata: {},
+        spec: { groups: [{ name: "h", rules: [{ record: "r", expr: "up" }] }] },
+      }),
+    ]);
+    assert.deepEqual(
+      view.verticals.map((entry) => [
+        entry.vertical,
+        entry.resource.name,
+        entry.groups.map((group) => [group.name, group.rules.length, group.shard]),
+      ]),
+      [
+        ["sales", "no-spec", []],
+        ["salon", "no-rules", [["salon-g", 0, 0]]],
+        [
+          "",
+          "no-metadata",
+          [
+            ["g", 1, 0],
+            ["h", 1, 0],
+          ],
+        ],
+      ],
+    );
+    assert.deepEqual(
+      view.alerts.map((alert) => [alert.vertical, alert.rule.alert]),
+      [["", "Stray"]],
+    );
+    assert.deepEqual(view.recordingRules.length, 1);
   });
 });
