@@ -3,7 +3,9 @@
 // which pages nobody by design, is not judged. A violation is located in catalogues of more than ten
 // groups or rules, and at a recording rule by its record, unless its name is not one rule's. A leak
 // is found past empty (null) fields, and never in two values read as one. Rule objects missing parts
-// (no spec, no groups, no rules, no labels) are read as holding nothing, not refused.
+// (no spec, no groups, no rules, no labels) are read as holding nothing, not refused; so are an
+// Alertmanager config without inhibit rules and an alert without labels. A replica label in a
+// nested route's group_by is named by that route's path.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
@@ -14,7 +16,10 @@ import {
   VERTICAL_LABEL,
 } from "../../core/conventions";
 import { buildModel } from "../../input/model";
+import { sev1NeverHeldBackPolicy } from "../../policies/inhibition";
 import { noPlainSecretsPolicy } from "../../policies/objects";
+import { infraAlertsAvoidAiEngPolicy } from "../../policies/ownership";
+import { groupByNoReplicaPolicy } from "../../policies/replicas";
 import type { Violation } from "../../policies/run";
 import { violationIssue } from "../../policies/sources";
 import { tierCoveragePolicy } from "../../policies/tiers";
@@ -228,5 +233,48 @@ describe("rule objects missing parts", () => {
       [["", "Stray"]],
     );
     assert.deepEqual(view.recordingRules.length, 1);
+  });
+});
+
+describe("Alertmanager configs and alerts missing parts", () => {
+  const route = {
+    receiver: "platform-unrouted",
+    routes: [{ receiver: "ai-eng", matchers: ['alert_type="infra"'] }],
+  };
+  const receivers = [{ name: "platform-unrouted" }, { name: "ai-eng" }];
+
+  it("hold nothing back without inhibit rules, and route an infra-less alert without labels", () => {
+    const stack = [
+      alertmanager({ route, receivers }),
+      rules("sales", "enterprise", [
+        { alert: "SalesBare", expr: "up" },
+        { alert: "SalesInfra", expr: "up", labels: { alert_type: "infra" } },
+      ]),
+    ];
+    assert.deepEqual(policyMessages(sev1NeverHeldBackPolicy, stack), []);
+    assert.deepEqual(policyMessages(infraAlertsAvoidAiEngPolicy, stack), [
+      "Infra alert SalesInfra in sales reaches the ai-eng team.",
+    ]);
+  });
+
+  it("name a replica label in group_by at the root and at a nested route's path", () => {
+    const config = {
+      route: {
+        receiver: "platform-unrouted",
+        group_by: ["alertname", "replica"],
+        routes: [
+          { receiver: "ai-eng", group_by: ["alertname"] },
+          {
+            receiver: "ai-eng",
+            routes: [{ receiver: "ai-eng", group_by: ["prometheus_replica", "vertical"] }],
+          },
+        ],
+      },
+      receivers,
+    };
+    assert.deepEqual(policyMessages(groupByNoReplicaPolicy, [alertmanager(config)]), [
+      'route.group_by: "replica" tells HA replicas apart, so each replica\'s copy of an alert would page on its own.',
+      'route.routes[1].routes[0].group_by: "prometheus_replica" tells HA replicas apart, so each replica\'s copy of an alert would page on its own.',
+    ]);
   });
 });
