@@ -5,7 +5,8 @@
 // is found past empty (null) fields, and never in two values read as one. Rule objects missing parts
 // (no spec, no groups, no rules, no labels) are read as holding nothing, not refused; so are an
 // Alertmanager config without inhibit rules and an alert without labels. A replica label in a
-// nested route's group_by is named by that route's path.
+// nested route's group_by is named by that route's path. An SLO covers the metrics it reads, not the
+// recording rules it reads, and a histogram's suffix counts only at the end of a name.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
@@ -16,6 +17,7 @@ import {
   VERTICAL_LABEL,
 } from "../../core/conventions";
 import { buildModel } from "../../input/model";
+import { sloCoveredThresholdPolicy } from "../../policies/catalogue";
 import { sev1NeverHeldBackPolicy } from "../../policies/inhibition";
 import { noPlainSecretsPolicy } from "../../policies/objects";
 import { infraAlertsAvoidAiEngPolicy } from "../../policies/ownership";
@@ -276,5 +278,43 @@ describe("Alertmanager configs and alerts missing parts", () => {
       'route.group_by: "replica" tells HA replicas apart, so each replica\'s copy of an alert would page on its own.',
       'route.routes[1].routes[0].group_by: "prometheus_replica" tells HA replicas apart, so each replica\'s copy of an alert would page on its own.',
     ]);
+  });
+});
+
+describe("the series an SLO covers", () => {
+  const slo = [
+    {
+      record: "slo:sli_error:ratio_rate5m",
+      expr: 'sum(rate(calls_total{code=~"5.."}[5m])) / vertical:calls:rate5m',
+      labels: { slo: "calls" },
+    },
+    {
+      record: "slo:sli_latency:ratio_rate5m",
+      expr: "sum(rate(latency_bucket[5m]))",
+      labels: { slo: "calls" },
+    },
+    {
+      alert: "SalesCallsFastBurn",
+      expr: "slo:sli_error:ratio_rate5m > 0.1",
+      labels: { slo: "calls", symptom: "calls" },
+    },
+  ];
+  const judged = (expr: string) =>
+    policyMessages(sloCoveredThresholdPolicy, [
+      rules("sales", "enterprise", [
+        ...slo,
+        { alert: "SalesThreshold", expr, labels: { severity: "critical" } },
+      ]),
+    ]);
+
+  it("are the metrics its recording rules read, histogram suffixes aside, not the recording rules they read", () => {
+    assert.equal(judged("sum(rate(calls_total[5m])) > 5").length, 1);
+    assert.equal(judged("sum(rate(latency_count[5m])) > 5").length, 1, "latency_count is latency's series");
+    assert.deepEqual(judged("vertical:calls:rate5m > 5"), []);
+    assert.deepEqual(
+      judged("sum(rate(calls_sum_total[5m])) > 5"),
+      [],
+      "a suffix inside a name is the name's",
+    );
   });
 });
