@@ -191,7 +191,7 @@ function buildUsers(teams: readonly TeamConfig[], createUsers: boolean): UserPla
   for (const member of teams.flatMap((team) => team.members)) {
     const key = member.email.toLowerCase();
     const known = members.get(key);
-    const said = known?.said === true || member.existing === true ? true : (known?.said ?? member.existing);
+    const said = member.existing === true ? true : (known?.said ?? member.existing);
     members.set(key, { ...(known ?? member), said });
   }
   const users = new Map<string, UserPlan>();

@@ -88,7 +88,13 @@ describe("the routing plan", () => {
       delete config.bridge;
     });
     assert.equal(noBridge.bridge, undefined);
-    assert.equal(secretKeys(noBridge).includes("bridgeWebhookSecret"), false);
+    assert.deepEqual(noBridge.secretInputs, [
+      { configKey: "slackToken" },
+      { configKey: "heartbeatToken" },
+      { configKey: "slackWebhookUrls", field: "ai-eng" },
+      { configKey: "slackWebhookUrls", field: "platform" },
+      { configKey: "smtpPassword" },
+    ]);
   });
 
   it("names each vertical's strictest tier, and the Kubernetes settings as the stack gives them", () => {

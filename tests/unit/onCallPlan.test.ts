@@ -309,6 +309,20 @@ describe("users listed by several teams", () => {
     assert.equal(ana?.existing, false);
   });
 
+  it("are looked up when a later listing says existing: true, though an earlier one says false", () => {
+    const plan = planWith((_config, teams) => {
+      teams[0].members[0].existing = false;
+      teams[3].members.push({
+        name: "Ana Ruiz",
+        email: "ana.ruiz@callsphere.example",
+        timeZone: "America/New_York",
+        existing: true,
+      });
+    });
+    const ana = plan.onCall.users.find((user) => user.email === "ana.ruiz@callsphere.example");
+    assert.equal(ana?.existing, true);
+  });
+
   it("are looked up when a listing that says nothing meets a stack that looks everyone up", () => {
     const plan = planWith((_config, teams) => {
       teams[3].members.push({

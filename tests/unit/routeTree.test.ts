@@ -337,4 +337,26 @@ describe("the PagerDuty receivers an alert can page through", () => {
     assert.ok(alert?.kind === "alert");
     assert.deepEqual(pagingReceivers(trialModel, buildPlan(trialModel).coverage, vertical, alert), []);
   });
+
+  it("are the owner's for a per-customer alert that pages under some of its vertical's tiers", () => {
+    // healthcare sells enterprise (24x7) and trial (e-mail only): an enterprise customer's alert pages.
+    const config = baseConfig();
+    (config.verticals as Record<string, unknown>[])[0].tiers = ["enterprise", "trial"];
+    const catalogue = baseCatalogue("Healthcare");
+    Object.assign(catalogue.groups[2].rules[1], {
+      scope: "customer",
+      expr: 'max by (customer, pod) (kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}) == 1',
+    });
+    const customerModel = buildModel(
+      makeInput(config, { ...baseCatalogueTexts(), [HEALTHCARE_FILE]: yaml.dump(catalogue) }),
+    );
+    const vertical = customerModel.verticals[0];
+    const alert = vertical.groups
+      .flatMap((group) => group.rules)
+      .find((rule) => rule.kind === "alert" && rule.name === "HealthcareCrashLoop");
+    assert.ok(alert?.kind === "alert" && alert.scope === "customer");
+    assert.deepEqual(pagingReceivers(customerModel, buildPlan(customerModel).coverage, vertical, alert), [
+      "platform",
+    ]);
+  });
 });
