@@ -175,7 +175,7 @@ describe("secrets in objects with empty fields", () => {
     });
     const settings = resource(RESOURCE_TYPES.configMap, "settings", {
       metadata: null,
-      data: { empty: null, note: SECRET },
+      data: { empty: null, unset: undefined, note: SECRET },
     });
     assert.deepEqual(policyMessages(noPlainSecretsPolicy, [keys, rule, settings]), [
       "Alert SalesX in sales: annotations.runbook contains a secret value.",
