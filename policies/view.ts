@@ -215,7 +215,7 @@ function readView(resources: readonly PolicyResourceLike[]): StackView {
 }
 
 /** The group a bridge-declared alert is reported under: it is written in the stack file, not a catalogue. */
-export const bridgeGroupName = (source: string): string => `bridge (${source})`;
+const bridgeGroupName = (source: string): string => `bridge (${source})`;
 
 /** The bridge's declared alerts, as routable rules without an expression, from its settings ConfigMap. */
 function bridgeAlertsOf(configMaps: readonly PolicyResourceLike[]): DeclaredAlert[] {

@@ -296,43 +296,30 @@ describe("stack settings of the on-call plan", () => {
 });
 
 describe("users listed by several teams", () => {
-  it("are created when one listing says existing: false and the others say nothing", () => {
+  /** Ana's `existing` once platform lists her with `first` and crm-owners again with `second`. */
+  const anaExisting = (first: boolean | undefined, second: boolean | undefined) => {
     const plan = planWith((_config, teams) => {
-      teams[0].members[0].existing = false;
+      teams[0].members[0].existing = first;
       teams[3].members.push({
         name: "Ana Ruiz",
         email: "ana.ruiz@callsphere.example",
         timeZone: "America/New_York",
+        existing: second,
       });
     });
-    const ana = plan.onCall.users.find((user) => user.email === "ana.ruiz@callsphere.example");
-    assert.equal(ana?.existing, false);
+    return plan.onCall.users.find((user) => user.email === "ana.ruiz@callsphere.example")?.existing;
+  };
+
+  it("are created when one listing says existing: false and the others say nothing", () => {
+    assert.equal(anaExisting(false, undefined), false);
   });
 
   it("are looked up when a later listing says existing: true, though an earlier one says false", () => {
-    const plan = planWith((_config, teams) => {
-      teams[0].members[0].existing = false;
-      teams[3].members.push({
-        name: "Ana Ruiz",
-        email: "ana.ruiz@callsphere.example",
-        timeZone: "America/New_York",
-        existing: true,
-      });
-    });
-    const ana = plan.onCall.users.find((user) => user.email === "ana.ruiz@callsphere.example");
-    assert.equal(ana?.existing, true);
+    assert.equal(anaExisting(false, true), true);
   });
 
   it("are looked up when a listing that says nothing meets a stack that looks everyone up", () => {
-    const plan = planWith((_config, teams) => {
-      teams[3].members.push({
-        name: "Ana Ruiz",
-        email: "ana.ruiz@callsphere.example",
-        timeZone: "America/New_York",
-      });
-    });
-    const ana = plan.onCall.users.find((user) => user.email === "ana.ruiz@callsphere.example");
-    assert.equal(ana?.existing, true);
+    assert.equal(anaExisting(undefined, undefined), true);
   });
 });
 

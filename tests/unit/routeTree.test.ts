@@ -61,6 +61,14 @@ function routed(plan: AlertingPlan, labels: Record<string, string>): Notified[] 
     });
 }
 
+/** Every vertical sells only `tier`, and none escalates SEV1s to the executives. */
+const everyVerticalSellsOnly = (tier: string) => (config: Record<string, unknown>) => {
+  for (const vertical of config.verticals as Record<string, unknown>[]) {
+    vertical.tiers = [tier];
+    vertical.sev1EscalatesToExec = false;
+  }
+};
+
 const prod = planOf();
 const healthcare = (labels: Record<string, string>) => routed(prod, { vertical: "healthcare", ...labels });
 
@@ -258,12 +266,7 @@ describe("the alerts of no vertical", () => {
   });
 
   it("reach an infra team that keeps business hours within them, and one that keeps none by e-mail", () => {
-    const business = planOf((config) => {
-      for (const vertical of config.verticals as Record<string, unknown>[]) {
-        vertical.tiers = ["business"];
-        vertical.sev1EscalatesToExec = false;
-      }
-    });
+    const business = planOf(everyVerticalSellsOnly("business"));
     assert.deepEqual(routed(business, { alertname: "KubeNodeNotReady", severity: "critical" }), [
       { receiver: "platform", groupBy: ["alertname", "vertical"], ...CRITICAL, active: ["business-hours"] },
       {
@@ -273,12 +276,7 @@ describe("the alerts of no vertical", () => {
         muted: ["business-hours"],
       },
     ]);
-    const none = planOf((config) => {
-      for (const vertical of config.verticals as Record<string, unknown>[]) {
-        vertical.tiers = ["trial"];
-        vertical.sev1EscalatesToExec = false;
-      }
-    });
+    const none = planOf(everyVerticalSellsOnly("trial"));
     assert.deepEqual(routed(none, { alertname: "KubeNodeNotReady", severity: "critical" }), [
       { receiver: "platform-email", groupBy: ["alertname", "vertical"], ...CRITICAL },
     ]);
